@@ -1,0 +1,167 @@
+package assemble
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Options for Create.
+type Options struct {
+	Force bool // replace an existing destination
+}
+
+// File is a download in progress: a partial file of the final size beside the destination.
+// WriteAt may be called from many goroutines at once; Commit and Close from one.
+type File struct {
+	dest  string
+	force bool
+
+	mu     sync.Mutex
+	f      *os.File
+	closed bool // f is closed (by Close or Commit)
+	done   bool // committed
+}
+
+// Create makes the partial file beside dest (same directory, so the rename is atomic),
+// preallocated to size (fallocate where the filesystem supports it, else truncate). It fails
+// with ErrExists (wrapped, naming the path) when dest exists and !opts.Force, creating
+// nothing. An existing partial file is replaced (resume comes later).
+func Create(dest string, size int64, opts Options) (*File, error) {
+	if size < 0 {
+		return nil, fmt.Errorf("cannot create %s with negative size %d", dest, size)
+	}
+	if err := checkDir(filepath.Dir(dest)); err != nil {
+		return nil, err
+	}
+	switch fi, err := os.Lstat(dest); {
+	case err == nil && fi.IsDir():
+		return nil, fmt.Errorf("%s is a directory; give a file name as DEST", dest)
+	case err == nil && !opts.Force:
+		return nil, &existsError{path: dest}
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("check destination: %w", err)
+	}
+	a := &File{dest: dest, force: opts.Force}
+	f, err := os.OpenFile(a.PartialPath(), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("create partial file: %w", err)
+	}
+	if err := preallocate(f, size); err != nil {
+		// An empty partial file is of no use to a later run; do not leave it behind.
+		f.Close()
+		os.Remove(a.PartialPath())
+		return nil, fmt.Errorf("reserve %d bytes for %s: %w", size, a.PartialPath(), err)
+	}
+	a.f = f
+	return a, nil
+}
+
+// checkDir says clearly when the destination's directory is missing, rather than letting
+// the open fail with a bare "no such file or directory" about the partial file.
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("directory %s does not exist; create it or choose another DEST", dir)
+	case err != nil:
+		return fmt.Errorf("check destination directory: %w", err)
+	case !fi.IsDir():
+		return fmt.Errorf("%s is not a directory; choose another DEST", dir)
+	}
+	return nil
+}
+
+// WriteAt writes p at off in the partial file. It is safe for concurrent use at distinct
+// offsets (pwrite on the shared descriptor).
+func (f *File) WriteAt(p []byte, off int64) (int, error) {
+	return f.f.WriteAt(p, off)
+}
+
+// Commit fsyncs the partial file, renames it onto the destination (refusing to replace one that
+// appeared meanwhile unless Force) and fsyncs the directory. After a failed Commit the partial
+// file stays where it is.
+func (f *File) Commit() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.done:
+		return fmt.Errorf("%s is already committed", f.dest)
+	case f.closed:
+		return fmt.Errorf("%s was abandoned (closed) and cannot be committed", f.PartialPath())
+	}
+	serr := f.f.Sync()
+	cerr := f.f.Close()
+	f.closed = true
+	if err := errors.Join(serr, cerr); err != nil {
+		return fmt.Errorf("flush %s to disk: %w", f.PartialPath(), err)
+	}
+	var err error
+	if f.force {
+		err = os.Rename(f.PartialPath(), f.dest)
+	} else {
+		err = renameNoReplace(f.PartialPath(), f.dest)
+	}
+	if err != nil {
+		return err
+	}
+	f.done = true
+	if err := syncDir(filepath.Dir(f.dest)); err != nil {
+		return fmt.Errorf("%s is complete, but flushing its directory failed: %w", f.dest, err)
+	}
+	return nil
+}
+
+// Close abandons the download: it closes the partial file and leaves it in place. It is safe
+// to call after Commit and more than once.
+func (f *File) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return nil
+	}
+	f.closed = true
+	return f.f.Close()
+}
+
+// Path is the destination; PartialPath the file being written.
+func (f *File) Path() string        { return f.dest }
+func (f *File) PartialPath() string { return f.dest + PartialSuffix }
+
+// syncDir fsyncs dir so that a rename in it survives a crash.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return syncDirFile(d)
+}
+
+// linkNoReplace moves oldpath to newpath unless newpath exists, with a hard link (which
+// never replaces) and an unlink. It is how filesystems without an atomic no-replace rename
+// still refuse to clobber a file.
+func linkNoReplace(oldpath, newpath string) error {
+	err := os.Link(oldpath, newpath)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return &existsError{path: newpath}
+	case err != nil:
+		// No hard links here (FAT, some network filesystems): check, then rename. Between
+		// the two another process could create newpath; there is nothing better to do.
+		if _, serr := os.Lstat(newpath); serr == nil {
+			return &existsError{path: newpath}
+		}
+		if rerr := os.Rename(oldpath, newpath); rerr != nil {
+			return fmt.Errorf("move %s to %s: %w", oldpath, newpath, rerr)
+		}
+		return nil
+	}
+	if err := os.Remove(oldpath); err != nil {
+		return fmt.Errorf("%s is complete, but removing %s failed: %w", newpath, oldpath, err)
+	}
+	return nil
+}
