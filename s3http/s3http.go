@@ -5,9 +5,12 @@ package s3http
 
 import (
 	"context"
-	"io"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -15,7 +18,12 @@ import (
 	"github.com/pget/pget/sigv4"
 )
 
-// Client sends signed requests. The zero value is not usable: set HTTP.
+// DefaultRegion signs requests whose Location names no region yet; S3 then says where the
+// bucket really is and Object.Head moves there.
+const DefaultRegion = "us-east-1"
+
+// Client sends signed requests. The zero value is not usable: set HTTP. A Client is safe for
+// concurrent use and must not be copied after first use.
 type Client struct {
 	HTTP *http.Client
 	// Credentials returns the keys to sign with; nil means anonymous (unsigned) requests.
@@ -28,61 +36,139 @@ type Client struct {
 
 	// Requests counts requests sent.
 	Requests atomic.Int64
+
+	// signers holds one Signer per region so that each keeps its derived-key cache.
+	mu      sync.Mutex
+	signers map[string]*sigv4.Signer
 }
 
 // Do signs (when loc is signed and Credentials is set) and sends a request for loc.
 // A response with status >= 300 (other than 304) is read, closed and returned as *Error.
+//
+// Requests to S3 locations never follow HTTP redirects: a signature is bound to its host, and
+// S3's redirects mean "sign for another region", which Object.Head handles. Direct URLs follow
+// redirects as the HTTP client is configured to.
 func (c *Client) Do(ctx context.Context, method string, loc endpoint.Location, hdr http.Header) (*http.Response, error) {
-	panic("unimplemented")
+	req, err := c.newRequest(ctx, method, loc, hdr)
+	if err != nil {
+		return nil, err
+	}
+	hc := c.HTTP
+	if loc.Signed() {
+		cp := *c.HTTP
+		cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		hc = &cp
+	}
+	start := c.now()
+	c.Requests.Add(1)
+	resp, err := hc.Do(req)
+	elapsed := c.now().Sub(start)
+	if err != nil {
+		err = redactURLError(err)
+		c.log(ctx, req, 0, elapsed, err)
+		return nil, err
+	}
+	c.log(ctx, req, resp.StatusCode, elapsed, nil)
+	if resp.StatusCode >= 300 && resp.StatusCode != http.StatusNotModified {
+		return nil, readError(resp, method, loc.String())
+	}
+	return resp, nil
 }
 
-// Object is one S3 object reached through a Client. Head follows a region redirect once and
-// then keeps the corrected location for every later request.
-type Object struct {
-	Client *Client
-	Loc    endpoint.Location
+// newRequest builds (and when due, signs) the request for loc.
+func (c *Client) newRequest(ctx context.Context, method string, loc endpoint.Location, hdr http.Header) (*http.Request, error) {
+	u := loc.URL()
+	req, err := http.NewRequestWithContext(ctx, method, "/", nil)
+	if err != nil {
+		return nil, fmt.Errorf("build %s request for %s: %w", method, loc.String(), err)
+	}
+	req.URL = u
+	req.Host = u.Host
+	req.Header = hdr.Clone()
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	if !loc.Signed() {
+		// A direct URL goes out exactly as the user gave it (a presigned URL's signature
+		// covers its encoding).
+		return req, nil
+	}
+	// Encode the key the way SigV4 does, so an unsigned request names the same object as a
+	// signed one would (Go leaves characters such as '+' and '!' bare, which S3 may read
+	// differently). Sign sets RawPath itself as well.
+	u.RawPath = sigv4.EncodePath(u.Path, false)
+	if c.Credentials == nil {
+		return req, nil
+	}
+	creds, err := c.Credentials(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("credentials for %s: %w", loc.String(), err)
+	}
+	region := loc.Region
+	if region == "" {
+		region = DefaultRegion
+	}
+	if err := c.signer(region).Sign(req, creds, sigv4.UnsignedPayload, c.now()); err != nil {
+		return nil, fmt.Errorf("sign %s request for %s: %w", method, loc.String(), err)
+	}
+	return req, nil
 }
 
-// Head sends a HEAD for the object. When S3 answers that the bucket is in another region
-// (301, or 400 with x-amz-bucket-region), it moves Loc there and asks once more.
-func (o *Object) Head(ctx context.Context, hdr http.Header) (*http.Response, error) {
-	panic("unimplemented")
+// signer returns the Client's Signer for region, making it on first use.
+func (c *Client) signer(region string) *sigv4.Signer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.signers[region]
+	if s == nil {
+		if c.signers == nil {
+			c.signers = map[string]*sigv4.Signer{}
+		}
+		s = &sigv4.Signer{Region: region, Service: "s3"}
+		c.signers[region] = s
+	}
+	return s
 }
 
-// GetRange fetches length bytes at offset with a ranged GET carrying If-Match: etag (when
-// etag is not empty). It requires a 206 whose Content-Range is exactly the range asked for and
-// returns the body for the caller to read and close.
-func (o *Object) GetRange(ctx context.Context, offset, length int64, etag string) (io.ReadCloser, error) {
-	panic("unimplemented")
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
 }
 
-// Error is an S3 error answer: the HTTP status and the Code and Message of its XML body.
-type Error struct {
-	StatusCode int
-	Code       string // e.g. NoSuchKey; for a body-less answer (HEAD), derived from the status
-	Message    string
-	RequestID  string
-	Region     string // x-amz-bucket-region, when S3 sent it
-	Method     string
-	Resource   string // s3://bucket/key or the redacted URL
+// log writes the request's one Debug line. It names the redacted URL and the Range header
+// only: never the Authorization header or any signed query parameter.
+func (c *Client) log(ctx context.Context, req *http.Request, status int, elapsed time.Duration, err error) {
+	if c.Log == nil || !c.Log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("url", endpoint.Redact(req.URL)),
+	}
+	if r := req.Header.Get("Range"); r != "" {
+		attrs = append(attrs, slog.String("range", r))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	} else {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	attrs = append(attrs, slog.Int64("ms", elapsed.Milliseconds()))
+	c.Log.LogAttrs(ctx, slog.LevelDebug, "s3 request", attrs...)
 }
 
-// Error reads "NoSuchKey: The specified key does not exist. (HTTP 404, GET s3://b/k)".
-func (e *Error) Error() string { panic("unimplemented") }
-
-// Retryable reports whether asking again may succeed: 5xx, 429, SlowDown, RequestTimeout and
-// similar. 403, 404 and 412 are final.
-func (e *Error) Retryable() bool { panic("unimplemented") }
-
-// TransportOptions shape the shared transport.
-type TransportOptions struct {
-	// CABundle is a PEM file of extra root certificates (--ca-bundle or AWS_CA_BUNDLE).
-	CABundle string
-	// MaxConnsPerHost sizes the idle pool; set it to at least the download concurrency.
-	MaxConnsPerHost int
+// redactURLError rewrites the URL inside a *url.Error (which net/http puts in every transport
+// error text) so a presigned URL's signature never reaches an error message. The error keeps
+// its chain, so timeouts and resets are still recognised.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil {
+		return &url.Error{Op: ue.Op, URL: "(unparsable URL)", Err: ue.Err}
+	}
+	return &url.Error{Op: ue.Op, URL: endpoint.Redact(u), Err: ue.Err}
 }
-
-// NewTransport returns the one transport pget uses: keep-alive, no transparent gzip, idle
-// connections per host >= MaxConnsPerHost, system roots plus CABundle, proxies from the
-// environment.
-func NewTransport(o TransportOptions) (*http.Transport, error) { panic("unimplemented") }

@@ -1,0 +1,124 @@
+package s3http
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/pget/pget/endpoint"
+)
+
+// Object is one S3 object reached through a Client. Head follows a region redirect once and
+// then keeps the corrected location for every later request. Call Head before sharing an
+// Object between goroutines: GetRange only reads Loc, Head may change it.
+type Object struct {
+	Client *Client
+	Loc    endpoint.Location
+}
+
+// Head sends a HEAD for the object. When S3 answers that the bucket is in another region
+// (301, 307, or 400 such as AuthorizationHeaderMalformed, naming the region in
+// x-amz-bucket-region or the XML), it moves Loc there and asks once more.
+func (o *Object) Head(ctx context.Context, hdr http.Header) (*http.Response, error) {
+	resp, err := o.Client.Do(ctx, http.MethodHead, o.Loc, hdr)
+	region, ok := redirectRegion(err, o.Loc)
+	if !ok {
+		return resp, err
+	}
+	o.Loc = o.Loc.WithRegion(region)
+	return o.Client.Do(ctx, http.MethodHead, o.Loc, hdr)
+}
+
+// redirectRegion reports the region S3 sent the request to, when err says the bucket lives
+// somewhere other than loc's region.
+func redirectRegion(err error, loc endpoint.Location) (string, bool) {
+	var e *Error
+	if !loc.Signed() || !errors.As(err, &e) || e.Region == "" {
+		return "", false
+	}
+	switch e.StatusCode {
+	case http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusBadRequest:
+	default:
+		return "", false
+	}
+	current := loc.Region
+	if current == "" {
+		current = DefaultRegion
+	}
+	return e.Region, e.Region != current
+}
+
+// GetRange fetches length bytes at offset with a ranged GET carrying If-Match: etag (when
+// etag is not empty). It requires a 206 whose Content-Range is exactly the range asked for and
+// returns the body for the caller to read and close.
+//
+// A server that ignores Range (200) or answers another range is a final *Error: retrying
+// would get the same answer. A 412 says the object changed since it was planned.
+func (o *Object) GetRange(ctx context.Context, offset, length int64, etag string) (io.ReadCloser, error) {
+	if offset < 0 || length <= 0 {
+		return nil, fmt.Errorf("GetRange of %d bytes at offset %d: want a positive length at a non-negative offset", length, offset)
+	}
+	last := offset + length - 1
+	hdr := http.Header{}
+	hdr.Set("Range", fmt.Sprintf("bytes=%d-%d", offset, last))
+	if etag != "" {
+		hdr.Set("If-Match", etag)
+	}
+	resp, err := o.Client.Do(ctx, http.MethodGet, o.Loc, hdr)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.StatusCode == http.StatusPreconditionFailed && etag != "" {
+			e.Message = fmt.Sprintf("the object changed during the download (its ETag no longer matches %s); download it again from the start", etag)
+		}
+		return nil, err
+	}
+	bad := func(code, msg string) (io.ReadCloser, error) {
+		DrainClose(resp.Body)
+		return nil, &Error{StatusCode: resp.StatusCode, Code: code, Message: msg,
+			RequestID: resp.Header.Get("X-Amz-Request-Id"), Method: http.MethodGet, Resource: o.Loc.String()}
+	}
+	if resp.StatusCode != http.StatusPartialContent {
+		return bad("RangeNotHonored", fmt.Sprintf("asked for bytes %d-%d and got status %d instead of 206 Partial Content; the server does not support ranged GETs", offset, last, resp.StatusCode))
+	}
+	cr := resp.Header.Get("Content-Range")
+	first, end, ok := parseContentRange(cr)
+	if !ok || first != offset || end != last {
+		return bad("ContentRangeMismatch", fmt.Sprintf("asked for bytes %d-%d and got Content-Range %q; the server sent other bytes than requested", offset, last, cr))
+	}
+	if resp.ContentLength >= 0 && resp.ContentLength != length {
+		return bad("ContentRangeMismatch", fmt.Sprintf("asked for bytes %d-%d (%d bytes) and got Content-Length %d", offset, last, length, resp.ContentLength))
+	}
+	return resp.Body, nil
+}
+
+// parseContentRange reads "bytes FIRST-LAST/TOTAL" (TOTAL may be "*").
+func parseContentRange(s string) (first, last int64, ok bool) {
+	rest, found := strings.CutPrefix(s, "bytes ")
+	if !found {
+		return 0, 0, false
+	}
+	span, total, found := strings.Cut(rest, "/")
+	if !found {
+		return 0, 0, false
+	}
+	a, b, found := strings.Cut(span, "-")
+	if !found {
+		return 0, 0, false
+	}
+	first, err1 := strconv.ParseInt(a, 10, 64)
+	last, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil || first < 0 || last < first {
+		return 0, 0, false
+	}
+	if total != "*" {
+		n, err := strconv.ParseInt(total, 10, 64)
+		if err != nil || n <= last {
+			return 0, 0, false
+		}
+	}
+	return first, last, true
+}

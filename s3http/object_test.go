@@ -1,0 +1,237 @@
+package s3http
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pget/pget/endpoint"
+	"github.com/pget/pget/sigv4"
+)
+
+// objectBytes is the fake object the range tests serve.
+var objectBytes = func() []byte {
+	b := make([]byte, 1000)
+	for i := range b {
+		b[i] = byte(i * 7)
+	}
+	return b
+}()
+
+func TestGetRange(t *testing.T) {
+	var gotRange, gotIfMatch string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotRange, gotIfMatch = r.Header.Get("Range"), r.Header.Get("If-Match")
+		w.Header().Set("Content-Range", "bytes 100-349/1000")
+		w.WriteHeader(http.StatusPartialContent)
+		_, _ = w.Write(objectBytes[100:350])
+	}))
+	defer srv.Close()
+	c, _ := newClient(srv)
+	o := &Object{Client: c, Loc: directLoc(t, srv, "/b/k")}
+	body, err := o.GetRange(context.Background(), 100, 250, `"etag1"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(body)
+	_ = body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sha256.Sum256(got) != sha256.Sum256(objectBytes[100:350]) {
+		t.Errorf("body is not bytes 100-349 of the object")
+	}
+	if gotRange != "bytes=100-349" || gotIfMatch != `"etag1"` {
+		t.Errorf("Range, If-Match = %q, %q; want bytes=100-349, \"etag1\"", gotRange, gotIfMatch)
+	}
+
+	if _, err := o.GetRange(context.Background(), 100, 250, ""); err != nil {
+		t.Fatal(err)
+	}
+	if gotIfMatch != "" {
+		t.Errorf("If-Match = %q sent without an ETag, want none", gotIfMatch)
+	}
+}
+
+func TestGetRangeRejectsWrongAnswers(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/ignored": // a server that does not do ranges
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(objectBytes)
+		case "/shifted":
+			w.Header().Set("Content-Range", "bytes 0-9/1000")
+			w.WriteHeader(http.StatusPartialContent)
+			_, _ = w.Write(objectBytes[0:10])
+		case "/garbled":
+			w.Header().Set("Content-Range", "items 10-19/1000")
+			w.WriteHeader(http.StatusPartialContent)
+			_, _ = w.Write(objectBytes[10:20])
+		case "/missing":
+			w.WriteHeader(http.StatusPartialContent)
+			_, _ = w.Write(objectBytes[10:20])
+		case "/short":
+			w.Header().Set("Content-Range", "bytes 10-19/1000")
+			w.Header().Set("Content-Length", "5")
+			w.WriteHeader(http.StatusPartialContent)
+			_, _ = w.Write(objectBytes[10:15])
+		case "/changed":
+			s3Error(w, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", "R412", "")
+		}
+	}))
+	defer srv.Close()
+	c, _ := newClient(srv)
+	for _, tc := range []struct{ path, code, want string }{
+		{"/ignored", "RangeNotHonored", "RangeNotHonored: asked for bytes 10-19 and got status 200 instead of 206 Partial Content; the server does not support ranged GETs (HTTP 200, GET %s/ignored)"},
+		{"/shifted", "ContentRangeMismatch", `ContentRangeMismatch: asked for bytes 10-19 and got Content-Range "bytes 0-9/1000"; the server sent other bytes than requested (HTTP 206, GET %s/shifted)`},
+		{"/garbled", "ContentRangeMismatch", `ContentRangeMismatch: asked for bytes 10-19 and got Content-Range "items 10-19/1000"; the server sent other bytes than requested (HTTP 206, GET %s/garbled)`},
+		{"/missing", "ContentRangeMismatch", `ContentRangeMismatch: asked for bytes 10-19 and got Content-Range ""; the server sent other bytes than requested (HTTP 206, GET %s/missing)`},
+		{"/short", "ContentRangeMismatch", `ContentRangeMismatch: asked for bytes 10-19 (10 bytes) and got Content-Length 5 (HTTP 206, GET %s/short)`},
+		{"/changed", "PreconditionFailed", `PreconditionFailed: the object changed during the download (its ETag no longer matches "e1"); download it again from the start (HTTP 412, GET %s/changed)`},
+	} {
+		o := &Object{Client: c, Loc: directLoc(t, srv, tc.path)}
+		body, err := o.GetRange(context.Background(), 10, 10, `"e1"`)
+		var e *Error
+		if body != nil || !errors.As(err, &e) {
+			t.Fatalf("%s: got %v, %v; want *Error", tc.path, body, err)
+		}
+		if want := fmt.Sprintf(tc.want, srv.URL); e.Code != tc.code || err.Error() != want {
+			t.Errorf("%s: error %q\nwant %q", tc.path, err, want)
+		}
+		if e.Retryable() {
+			t.Errorf("%s: error is retryable, want final", tc.path)
+		}
+	}
+}
+
+func TestGetRangeArguments(t *testing.T) {
+	o := &Object{Client: &Client{HTTP: http.DefaultClient}}
+	for _, tc := range []struct{ off, n int64 }{{0, 0}, {-1, 5}, {5, -1}} {
+		_, err := o.GetRange(context.Background(), tc.off, tc.n, "")
+		want := fmt.Sprintf("GetRange of %d bytes at offset %d: want a positive length at a non-negative offset", tc.n, tc.off)
+		if err == nil || err.Error() != want {
+			t.Errorf("GetRange(%d, %d) = %v, want %q", tc.off, tc.n, err, want)
+		}
+	}
+	if n := o.Client.Requests.Load(); n != 0 {
+		t.Errorf("Requests = %d, want none sent", n)
+	}
+}
+
+func TestParseContentRange(t *testing.T) {
+	for _, tc := range []struct {
+		in          string
+		first, last int64
+		ok          bool
+	}{
+		{"bytes 0-9/10", 0, 9, true},
+		{"bytes 5-5/*", 5, 5, true},
+		{"bytes 0-9/9", 0, 0, false}, // total must exceed last
+		{"bytes 9-0/10", 0, 0, false},
+		{"bytes -1-9/10", 0, 0, false},
+		{"bytes 0-9", 0, 0, false},
+		{"bytes */10", 0, 0, false},
+		{"0-9/10", 0, 0, false},
+	} {
+		f, l, ok := parseContentRange(tc.in)
+		if f != tc.first || l != tc.last || ok != tc.ok {
+			t.Errorf("parseContentRange(%q) = %d, %d, %v; want %d, %d, %v", tc.in, f, l, ok, tc.first, tc.last, tc.ok)
+		}
+	}
+}
+
+func TestRedirectRegion(t *testing.T) {
+	s3 := endpoint.Location{Bucket: "b", Key: "k"}
+	inEU := endpoint.Location{Bucket: "b", Key: "k", Region: "eu-west-1"}
+	direct := endpoint.Location{Direct: &url.URL{Scheme: "https", Host: "h", Path: "/k"}}
+	for _, tc := range []struct {
+		name   string
+		loc    endpoint.Location
+		err    error
+		region string
+		ok     bool
+	}{
+		{"301 elsewhere", s3, &Error{StatusCode: 301, Region: "eu-west-1"}, "eu-west-1", true},
+		{"307 elsewhere", s3, &Error{StatusCode: 307, Region: "eu-west-1"}, "eu-west-1", true},
+		{"400 malformed", s3, &Error{StatusCode: 400, Code: "AuthorizationHeaderMalformed", Region: "eu-west-1"}, "eu-west-1", true},
+		{"wrapped", s3, fmt.Errorf("x: %w", &Error{StatusCode: 301, Region: "ap-south-1"}), "ap-south-1", true},
+		{"same region", inEU, &Error{StatusCode: 301, Region: "eu-west-1"}, "eu-west-1", false},
+		{"default region", s3, &Error{StatusCode: 301, Region: "us-east-1"}, "us-east-1", false},
+		{"no region", s3, &Error{StatusCode: 301}, "", false},
+		{"403", s3, &Error{StatusCode: 403, Region: "eu-west-1"}, "", false},
+		{"direct", direct, &Error{StatusCode: 301, Region: "eu-west-1"}, "", false},
+		{"not an Error", s3, errors.New("boom"), "", false},
+		{"no error", s3, nil, "", false},
+	} {
+		region, ok := redirectRegion(tc.err, tc.loc)
+		if ok != tc.ok || (ok && region != tc.region) {
+			t.Errorf("%s: got %q, %v; want %q, %v", tc.name, region, ok, tc.region, tc.ok)
+		}
+	}
+}
+
+// regionOf reads the region from a SigV4 Authorization header's credential scope.
+func regionOf(auth string) string {
+	_, cred, _ := strings.Cut(auth, "Credential=")
+	parts := strings.Split(cred, "/")
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[2]
+}
+
+// TestHeadFollowsRegionOnce needs endpoint and sigv4 (the fake S3 reads the signing region).
+func TestHeadFollowsRegionOnce(t *testing.T) {
+	var regions []string
+	var answer string // region the fake S3 says the bucket is in; "" = wherever asked
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := regionOf(r.Header.Get("Authorization"))
+		regions = append(regions, got)
+		want := answer
+		if want == "" {
+			want = got + "-other" // never satisfied
+		}
+		if got != want {
+			w.Header().Set("X-Amz-Bucket-Region", want)
+			w.WriteHeader(http.StatusMovedPermanently)
+			return
+		}
+		w.Header().Set("Content-Length", "1000")
+	}))
+	defer srv.Close()
+	ep, _ := url.Parse(srv.URL)
+	creds := func(context.Context) (sigv4.Credentials, error) {
+		return sigv4.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}, nil
+	}
+	c := &Client{HTTP: srv.Client(), Credentials: creds, Now: func() time.Time { return time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC) }}
+
+	needImpl(t, func() {
+		answer = "eu-west-1"
+		o := &Object{Client: c, Loc: endpoint.Location{Bucket: "b", Key: "k", Endpoint: ep, PathStyle: true}}
+		resp, err := o.Head(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		DrainClose(resp.Body)
+		if fmt.Sprint(regions) != "[us-east-1 eu-west-1]" || o.Loc.Region != "eu-west-1" {
+			t.Errorf("regions asked %v, Loc.Region %q; want [us-east-1 eu-west-1], eu-west-1", regions, o.Loc.Region)
+		}
+
+		// A second redirect is not followed: Head gives up with the 301.
+		regions, answer = nil, ""
+		o = &Object{Client: c, Loc: endpoint.Location{Bucket: "b", Key: "k", Endpoint: ep, PathStyle: true}}
+		_, err = o.Head(context.Background(), nil)
+		var e *Error
+		if !errors.As(err, &e) || e.StatusCode != 301 || len(regions) != 2 {
+			t.Errorf("got %v after regions %v; want a 301 *Error after 2 requests", err, regions)
+		}
+	})
+}
