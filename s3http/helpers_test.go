@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/pget/pget/endpoint"
@@ -28,21 +27,6 @@ func newClient(srv *httptest.Server) (*Client, *bytes.Buffer) {
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	return &Client{HTTP: srv.Client(), Log: log}, &buf
-}
-
-// needImpl runs f and skips the test if f panics with "unimplemented": a package this test
-// relies on (endpoint, sigv4) is still a stub. Any other panic is re-raised.
-func needImpl(t *testing.T, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			if s, ok := r.(string); ok && strings.Contains(s, "unimplemented") {
-				t.Skip("skipped: endpoint or sigv4 is not implemented yet")
-			}
-			panic(r)
-		}
-	}()
-	f()
 }
 
 // s3Error writes an S3 XML error answer.

@@ -25,12 +25,35 @@ type Object struct {
 // x-amz-bucket-region or the XML), it moves Loc there and asks once more.
 func (o *Object) Head(ctx context.Context, hdr http.Header) (*http.Response, error) {
 	resp, err := o.Client.Do(ctx, http.MethodHead, o.Loc, hdr)
-	region, ok := redirectRegion(err, o.Loc)
-	if !ok {
-		return resp, err
+	if region, ok := redirectRegion(err, o.Loc); ok {
+		o.Loc = o.Loc.WithRegion(region)
+		resp, err = o.Client.Do(ctx, http.MethodHead, o.Loc, hdr)
 	}
-	o.Loc = o.Loc.WithRegion(region)
-	return o.Client.Do(ctx, http.MethodHead, o.Loc, hdr)
+	if err != nil {
+		return nil, o.explain(ctx, err)
+	}
+	return resp, nil
+}
+
+// explain replaces a HEAD's body-less 4xx error (a bare "Forbidden" or "NotFound") with the
+// S3 error a one-byte GET returns, whose XML names the cause: SignatureDoesNotMatch rather than
+// Forbidden, NoSuchBucket rather than NotFound. Any other outcome keeps the HEAD's error.
+func (o *Object) explain(ctx context.Context, headErr error) error {
+	var e *Error
+	if !errors.As(headErr, &e) || e.Message != "" || e.StatusCode < 400 || e.StatusCode >= 500 ||
+		e.StatusCode == http.StatusPreconditionFailed {
+		return headErr
+	}
+	resp, err := o.Client.Do(ctx, http.MethodGet, o.Loc, http.Header{"Range": {"bytes=0-0"}})
+	if err == nil {
+		DrainClose(resp.Body)
+		return headErr
+	}
+	var detail *Error
+	if errors.As(err, &detail) && detail.StatusCode == e.StatusCode && detail.Message != "" {
+		return detail
+	}
+	return headErr
 }
 
 // redirectRegion reports the region S3 sent the request to, when err says the bucket lives

@@ -213,7 +213,7 @@ func TestHeadFollowsRegionOnce(t *testing.T) {
 	}
 	c := &Client{HTTP: srv.Client(), Credentials: creds, Now: func() time.Time { return time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC) }}
 
-	needImpl(t, func() {
+	func() {
 		answer = "eu-west-1"
 		o := &Object{Client: c, Loc: endpoint.Location{Bucket: "b", Key: "k", Endpoint: ep, PathStyle: true}}
 		resp, err := o.Head(context.Background(), nil)
@@ -233,5 +233,42 @@ func TestHeadFollowsRegionOnce(t *testing.T) {
 		if !errors.As(err, &e) || e.StatusCode != 301 || len(regions) != 2 {
 			t.Errorf("got %v after regions %v; want a 301 *Error after 2 requests", err, regions)
 		}
-	})
+	}()
+}
+
+// TestHeadExplainsBodylessErrors checks that a HEAD's bare 403 or 404 is replaced by the cause
+// S3 names in the XML of a one-byte GET, so users read SignatureDoesNotMatch, not Forbidden.
+func TestHeadExplainsBodylessErrors(t *testing.T) {
+	for _, tc := range []struct {
+		status     int
+		code, want string
+	}{
+		{http.StatusForbidden, "SignatureDoesNotMatch", "SignatureDoesNotMatch: detail"},
+		{http.StatusNotFound, "NoSuchBucket", "NoSuchBucket: detail"},
+		{http.StatusNotFound, "", "NotFound (HTTP 404, HEAD"}, // a GET without XML keeps the HEAD's error
+	} {
+		var gets []string
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodHead {
+				w.WriteHeader(tc.status)
+				return
+			}
+			gets = append(gets, r.Header.Get("Range"))
+			if tc.code == "" {
+				w.WriteHeader(tc.status)
+				return
+			}
+			s3Error(w, tc.status, tc.code, "detail", "req1", "")
+		}))
+		c, _ := newClient(srv)
+		o := &Object{Client: c, Loc: directLoc(t, srv, "/b/k")}
+		_, err := o.Head(context.Background(), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("status %d code %q: error %v, want it to contain %q", tc.status, tc.code, err, tc.want)
+		}
+		if len(gets) != 1 || gets[0] != "bytes=0-0" {
+			t.Errorf("explaining GETs: %q, want one with Range bytes=0-0", gets)
+		}
+		srv.Close()
+	}
 }
