@@ -22,6 +22,17 @@ func directLoc(t *testing.T, srv *httptest.Server, pathAndQuery string) endpoint
 	return endpoint.Location{Direct: u}
 }
 
+// s3Loc is a Location for bucket "b", key "k" on srv, path style: signed when the client has
+// credentials, and always treated as S3 (HEAD is a real HEAD).
+func s3Loc(t *testing.T, srv *httptest.Server) endpoint.Location {
+	t.Helper()
+	ep, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return endpoint.Location{Bucket: "b", Key: "k", Endpoint: ep, PathStyle: true}
+}
+
 // newClient is a Client on srv's HTTP client that logs to the returned buffer.
 func newClient(srv *httptest.Server) (*Client, *bytes.Buffer) {
 	var buf bytes.Buffer

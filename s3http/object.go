@@ -24,6 +24,9 @@ type Object struct {
 // (301, 307, or 400 such as AuthorizationHeaderMalformed, naming the region in
 // x-amz-bucket-region or the XML), it moves Loc there and asks once more.
 func (o *Object) Head(ctx context.Context, hdr http.Header) (*http.Response, error) {
+	if !o.Loc.Signed() {
+		return o.headByGet(ctx, hdr)
+	}
 	resp, err := o.Client.Do(ctx, http.MethodHead, o.Loc, hdr)
 	if region, ok := redirectRegion(err, o.Loc); ok {
 		o.Loc = o.Loc.WithRegion(region)
@@ -144,4 +147,50 @@ func parseContentRange(s string) (first, last int64, ok bool) {
 		}
 	}
 	return first, last, true
+}
+
+// headByGet learns what a HEAD would say with a one-byte GET, for direct URLs: a presigned URL
+// is signed for one method, so a HEAD on a URL presigned for GET is refused. The answer is
+// returned as a HEAD's would be: headers only, Content-Length the size of the whole object.
+func (o *Object) headByGet(ctx context.Context, hdr http.Header) (*http.Response, error) {
+	h := hdr.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("Range", "bytes=0-0")
+	resp, err := o.Client.Do(ctx, http.MethodGet, o.Loc, h)
+	var e *Error
+	if errors.As(err, &e) && e.StatusCode == http.StatusRequestedRangeNotSatisfiable {
+		// S3 answers 416 to any range of an empty object.
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Length": {"0"}},
+			Body: http.NoBody, ContentLength: 0}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	DrainClose(resp.Body)
+	switch resp.StatusCode {
+	case http.StatusOK: // the server ignored Range: its Content-Length is the size
+	case http.StatusPartialContent:
+		size, ok := contentRangeTotal(resp.Header.Get("Content-Range"))
+		if !ok {
+			return nil, &Error{StatusCode: resp.StatusCode, Code: "ContentRangeMismatch", Method: http.MethodGet, Resource: o.Loc.String(),
+				Message: fmt.Sprintf("cannot learn the size from Content-Range %q", resp.Header.Get("Content-Range"))}
+		}
+		resp.Header.Set("Content-Length", strconv.FormatInt(size, 10))
+		resp.Header.Del("Content-Range")
+		resp.StatusCode, resp.ContentLength = http.StatusOK, size
+	}
+	resp.Body = http.NoBody
+	return resp, nil
+}
+
+// contentRangeTotal reads the TOTAL of "bytes FIRST-LAST/TOTAL".
+func contentRangeTotal(s string) (int64, bool) {
+	_, total, found := strings.Cut(s, "/")
+	if !found || !strings.HasPrefix(s, "bytes ") {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(total, 10, 64)
+	return n, err == nil && n >= 0
 }

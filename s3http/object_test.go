@@ -261,7 +261,7 @@ func TestHeadExplainsBodylessErrors(t *testing.T) {
 			s3Error(w, tc.status, tc.code, "detail", "req1", "")
 		}))
 		c, _ := newClient(srv)
-		o := &Object{Client: c, Loc: directLoc(t, srv, "/b/k")}
+		o := &Object{Client: c, Loc: s3Loc(t, srv)}
 		_, err := o.Head(context.Background(), nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("status %d code %q: error %v, want it to contain %q", tc.status, tc.code, err, tc.want)
@@ -270,5 +270,46 @@ func TestHeadExplainsBodylessErrors(t *testing.T) {
 			t.Errorf("explaining GETs: %q, want one with Range bytes=0-0", gets)
 		}
 		srv.Close()
+	}
+}
+
+// TestHeadOfDirectURL checks that a direct (presigned) URL is asked with a one-byte GET, never
+// a HEAD (the URL is signed for GET), and that the answer reads like a HEAD's.
+func TestHeadOfDirectURL(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		cr     string
+		body   string
+		size   string
+	}{
+		{"ranged", http.StatusPartialContent, "bytes 0-0/123456", "x", "123456"},
+		{"empty object", http.StatusRequestedRangeNotSatisfiable, "bytes */0", "", "0"},
+		{"range ignored", http.StatusOK, "", "0123456789", "10"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var methods []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				methods = append(methods, r.Method+" "+r.Header.Get("Range"))
+				if tc.cr != "" {
+					w.Header().Set("Content-Range", tc.cr)
+				}
+				w.Header().Set("ETag", `"e1"`)
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			c, _ := newClient(srv)
+			resp, err := (&Object{Client: c, Loc: directLoc(t, srv, "/b/k?X-Amz-Signature=abc")}).Head(context.Background(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := resp.Header.Get("Content-Length"); got != tc.size {
+				t.Errorf("Content-Length %q, want %q", got, tc.size)
+			}
+			if len(methods) != 1 || methods[0] != "GET bytes=0-0" {
+				t.Errorf("requests %q, want one GET bytes=0-0", methods)
+			}
+		})
 	}
 }

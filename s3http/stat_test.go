@@ -25,7 +25,7 @@ func TestPlannerStat(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := newClient(srv)
-	obj, err := planner.Stat(context.Background(), &Object{Client: c, Loc: directLoc(t, srv, "/b/k")})
+	obj, err := planner.Stat(context.Background(), &Object{Client: c, Loc: s3Loc(t, srv)})
 	if err != nil {
 		t.Fatal(err)
 	}
