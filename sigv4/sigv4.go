@@ -8,8 +8,12 @@
 package sigv4
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,58 +50,168 @@ type Signer struct {
 	// OmitContentHash stops Sign from adding the X-Amz-Content-Sha256 header (the payload hash is
 	// still used in the canonical request). S3 requires the header: leave false for S3.
 	OmitContentHash bool
+
+	cache atomic.Pointer[derivedKey] // last derived signing key; see signingKey
 }
 
 // Sign signs req in place with the Authorization header. payloadHash is the hex SHA-256 of the
 // body, or UnsignedPayload. Sign sets X-Amz-Date, X-Amz-Content-Sha256, X-Amz-Security-Token
-// (when creds has one) and Authorization, and sets req.URL.RawPath to the encoded path it signed
-// so that the wire path matches the signature. The host is req.Host, else req.URL.Host.
-// Signed headers: host, x-amz-*, range, content-type, content-md5, if-* and any other header
-// present except a short list that proxies rewrite (user-agent, accept-encoding, ...).
+// (when creds has one; a stale one is removed otherwise) and Authorization, and sets
+// req.URL.RawPath to the encoded path it signed (EncodePath(req.URL.Path, false); with Normalize
+// the server normalises that same path) and req.URL.RawQuery to the canonical query, so that the
+// wire bytes match the signature exactly. The host is req.Host, else req.URL.Host, signed as Go
+// sends it (a port stays). Signed headers: host, content-length when req.ContentLength > 0, and
+// every header in req.Header (x-amz-*, range, content-type, content-md5, if-*, ...) except a
+// short list that proxies and the Go transport add or rewrite: authorization, user-agent,
+// x-amzn-trace-id, accept-encoding and the hop-by-hop headers (expect, transfer-encoding, te,
+// trailer, connection, keep-alive, upgrade, proxy-connection, proxy-authorization). Sign it
+// again (e.g. on retry) after changing headers; it replaces the earlier signature.
 func (s *Signer) Sign(req *http.Request, creds Credentials, payloadHash string, now time.Time) error {
-	panic("unimplemented")
+	if err := s.check(req, creds); err != nil {
+		return err
+	}
+	if payloadHash == "" {
+		return errors.New("sigv4: empty payload hash; pass sigv4.UnsignedPayload or the hex SHA-256 of the body")
+	}
+	params, ok := parseQuery(req.URL.RawQuery)
+	if !ok {
+		return errors.New("sigv4: the request's query string has a malformed %-escape; build it with url.Values.Encode")
+	}
+	t := now.UTC()
+	var dateBuf [len(TimeFormat)]byte
+	amzDate := string(t.AppendFormat(dateBuf[:0], TimeFormat))
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	h := req.Header
+	h.Del("Authorization")
+	setHeader(h, "X-Amz-Date", amzDate)
+	if !s.OmitContentHash {
+		setHeader(h, "X-Amz-Content-Sha256", payloadHash)
+	}
+	if creds.SessionToken != "" {
+		setHeader(h, "X-Amz-Security-Token", creds.SessionToken)
+	} else {
+		h.Del("X-Amz-Security-Token")
+	}
+	query := encodeQuery(dropParam(params, "X-Amz-Signature"))
+	req.URL.RawQuery = query
+	req.URL.RawPath = EncodePath(req.URL.Path, false)
+	uri := req.URL.RawPath
+	if s.Normalize {
+		uri = EncodePath(req.URL.Path, true)
+	}
+	names := signedHeaderNames(req)
+	service := s.service()
+
+	// One buffer holds the Authorization value, then the canonical request, string to sign and
+	// signature, so that signing allocates little.
+	b := make([]byte, 0, 1024+len(uri)+len(query)+len(creds.AccessKeyID))
+	b = append(b, Algorithm+" Credential="...)
+	b = append(b, creds.AccessKeyID...)
+	b = append(b, '/')
+	scopeStart := len(b)
+	b = appendScope(b, t, s.Region, service)
+	scope := b[scopeStart:]
+	b = append(b, ", SignedHeaders="...)
+	b = appendJoined(b, names)
+	b = append(b, ", Signature="...)
+	sig := s.sign(b[len(b):], req, uri, query, names, payloadHash, t, scope, creds.SecretAccessKey, service)
+	b = append(b, sig...)
+	h["Authorization"] = []string{string(b)}
+	return nil
 }
 
 // Presign returns req's URL with the SigV4 query parameters added (X-Amz-Algorithm,
 // X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Security-Token when
-// present, X-Amz-Signature). expires must be between 1 second and MaxPresignExpiry. The payload
-// hash is UnsignedPayload, as S3 presigned URLs use.
+// present, X-Amz-Signature). expires must be between 1 second and MaxPresignExpiry; a fraction
+// of a second is dropped. The payload hash is UnsignedPayload, as S3 presigned URLs use. req is
+// not modified; whoever uses the URL must send the same signed headers (host plus those in
+// req.Header that Sign would sign).
 func (s *Signer) Presign(req *http.Request, creds Credentials, expires time.Duration, now time.Time) (*url.URL, error) {
-	panic("unimplemented")
+	return s.PresignHash(req, creds, UnsignedPayload, expires, now)
 }
 
-// EncodePath returns the canonical URI of a decoded path: each segment percent-encoded once with
-// the RFC 3986 unreserved set (A-Z a-z 0-9 - . _ ~) kept. With normalize, "." and ".." segments
-// are resolved and repeated slashes merged first. An empty path is "/".
-func EncodePath(path string, normalize bool) string {
-	panic("unimplemented")
+// PresignHash is Presign with an explicit payload hash, for services (and test vectors) that
+// sign the body's SHA-256 in presigned requests instead of UnsignedPayload.
+func (s *Signer) PresignHash(req *http.Request, creds Credentials, payloadHash string, expires time.Duration, now time.Time) (*url.URL, error) {
+	if err := s.check(req, creds); err != nil {
+		return nil, err
+	}
+	if expires < time.Second || expires > MaxPresignExpiry {
+		return nil, fmt.Errorf("sigv4: presigned URL expiry %v is outside 1s to %v; choose an expiry in that range", expires, MaxPresignExpiry)
+	}
+	params, ok := parseQuery(req.URL.RawQuery)
+	if !ok {
+		return nil, errors.New("sigv4: the request's query string has a malformed %-escape; build it with url.Values.Encode")
+	}
+	t := now.UTC()
+	service := s.service()
+	scope := Scope(t, s.Region, service)
+	names := signedHeaderNames(req)
+	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
+		"X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature"} {
+		params = dropParam(params, k)
+	}
+	params = append(params,
+		queryParam{"X-Amz-Algorithm", Algorithm},
+		queryParam{"X-Amz-Credential", escape(creds.AccessKeyID+"/"+scope, false)},
+		queryParam{"X-Amz-Date", t.Format(TimeFormat)},
+		queryParam{"X-Amz-Expires", strconv.FormatInt(int64(expires/time.Second), 10)},
+		queryParam{"X-Amz-SignedHeaders", escape(string(appendJoined(nil, names)), false)},
+	)
+	if creds.SessionToken != "" {
+		params = append(params, queryParam{"X-Amz-Security-Token", escape(creds.SessionToken, false)})
+	}
+	query := encodeQuery(params)
+	u := *req.URL
+	u.RawPath = EncodePath(u.Path, false)
+	uri := u.RawPath
+	if s.Normalize {
+		uri = EncodePath(u.Path, true)
+	}
+	sig := s.sign(nil, req, uri, query, names, payloadHash, t, []byte(scope), creds.SecretAccessKey, service)
+	u.RawQuery = query + "&X-Amz-Signature=" + string(sig)
+	return &u, nil
 }
 
-// CanonicalRequest returns the canonical request for req: method, EncodePath(req.URL.Path),
-// the sorted, encoded query (req.URL.RawQuery less any X-Amz-Signature), the named headers
-// (lower-cased, values trimmed and inner runs of spaces folded; "host" from req.Host or
-// req.URL.Host), the signed-header list and payloadHash. signedHeaders are lower-case names in
-// any order.
-func CanonicalRequest(req *http.Request, signedHeaders []string, payloadHash string, normalize bool) string {
-	panic("unimplemented")
+// sign returns the hex signature of the request described by its canonical parts, appending
+// the canonical request, string to sign and signature to buf (whose contents it may reuse).
+func (s *Signer) sign(buf []byte, req *http.Request, uri, query string, names []string, payloadHash string,
+	t time.Time, scope []byte, secret, service string) []byte {
+	cr := appendCanonicalRequest(buf, req, uri, query, names, payloadHash)
+	sts := appendStringToSign(cr[len(cr):], t, scope, cr)
+	return appendSignature(sts[len(sts):], s.signingKey(secret, t, s.Region, service), sts)
 }
 
-// Scope returns the credential scope "YYYYMMDD/region/service/aws4_request".
-func Scope(t time.Time, region, service string) string {
-	panic("unimplemented")
+// setHeader sets a canonical-form header to one value, reusing the value slice when re-signing.
+func setHeader(h http.Header, key, value string) {
+	if vs := h[key]; len(vs) == 1 {
+		vs[0] = value
+		return
+	}
+	h[key] = []string{value}
 }
 
-// StringToSign returns the string to sign for a canonical request made at t within scope.
-func StringToSign(t time.Time, scope, canonicalRequest string) string {
-	panic("unimplemented")
+// check rejects what no signature can be made from. Its errors never include secrets.
+func (s *Signer) check(req *http.Request, creds Credentials) error {
+	switch {
+	case req == nil || req.URL == nil:
+		return errors.New("sigv4: nil request or URL; pass a request made with http.NewRequest")
+	case s.Region == "":
+		return errors.New("sigv4: signer has no region; set Signer.Region (e.g. us-east-1)")
+	case creds.AccessKeyID == "" || creds.SecretAccessKey == "":
+		return errors.New("sigv4: credentials lack an access key ID or secret access key; configure AWS credentials")
+	case requestHost(req) == "":
+		return errors.New("sigv4: request has no host; set req.URL.Host")
+	}
+	return nil
 }
 
-// DeriveKey derives the signing key for a secret on t's UTC date, region and service.
-func DeriveKey(secret string, t time.Time, region, service string) []byte {
-	panic("unimplemented")
-}
-
-// Signature returns the hex HMAC-SHA256 of stringToSign under key.
-func Signature(key []byte, stringToSign string) string {
-	panic("unimplemented")
+// service returns s.Service, defaulting to "s3".
+func (s *Signer) service() string {
+	if s.Service == "" {
+		return "s3"
+	}
+	return s.Service
 }
