@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/pget/pget/assemble"
+	"github.com/pget/pget/fetch"
+	"github.com/pget/pget/planner"
+	"github.com/pget/pget/s3http"
+)
+
+// downloadOptions are the settings of one download.
+type downloadOptions struct {
+	S3           s3Options
+	Source       string
+	Dest         string
+	ChunkSize    int64
+	Concurrency  int
+	Retries      int
+	StallTimeout time.Duration
+	Span         *planner.Span
+	Force        bool
+	Quiet        bool
+	Progress     io.Writer // where the bar and summary go; nil: nowhere
+	ForceBar     bool      // show the bar even when Progress is not a terminal (demo)
+}
+
+// result is what a finished download reports in its summary.
+type result struct {
+	Dest     string
+	Bytes    int64
+	Elapsed  time.Duration
+	Requests int64
+	Retries  int64
+}
+
+func downloadAction(c *cli.Context) error {
+	if c.Bool("version") {
+		fmt.Fprintf(c.App.Writer, "pget version %s\n", version)
+		return nil
+	}
+	opts, err := downloadOptionsFrom(c)
+	if err != nil {
+		return err
+	}
+	res, err := download(c.Context, opts)
+	if err != nil {
+		return err
+	}
+	if !opts.Quiet {
+		fmt.Fprintln(c.App.ErrWriter, summaryLine(res))
+	}
+	return nil
+}
+
+func downloadOptionsFrom(c *cli.Context) (downloadOptions, error) {
+	args := c.Args().Slice()
+	switch {
+	case len(args) == 0:
+		return downloadOptions{}, usagef("missing SOURCE: try pget s3://bucket/key, or pget --help")
+	case len(args) > 2:
+		return downloadOptions{}, usagef("too many arguments %q: want SOURCE [DEST]", args[2:])
+	}
+	o := downloadOptions{
+		S3: s3OptionsFrom(c), Source: args[0],
+		Concurrency: c.Int("concurrency"), Retries: c.Int("retries"), StallTimeout: c.Duration("stall-timeout"),
+		Force: c.Bool("force"), Quiet: c.Bool("quiet"), Progress: c.App.ErrWriter,
+	}
+	if len(args) == 2 {
+		o.Dest = args[1]
+	}
+	var err error
+	if o.ChunkSize, err = planner.ParseSize(c.String("chunk-size")); err != nil || o.ChunkSize <= 0 {
+		return o, usagef("--chunk-size %q: want a positive size such as 8MiB, 512KiB or 1G", c.String("chunk-size"))
+	}
+	if o.Concurrency < 1 {
+		return o, usagef("--concurrency must be at least 1, not %d", o.Concurrency)
+	}
+	if o.Retries < 0 {
+		return o, usagef("--retries must be 0 or more, not %d", o.Retries)
+	}
+	if s := c.String("range"); s != "" {
+		span, err := planner.ParseSpan(s)
+		if err != nil {
+			return o, usageError{"--range: " + err.Error()}
+		}
+		o.Span = &span
+	}
+	o.S3.MaxConns = o.Concurrency
+	return o, nil
+}
+
+// download runs one whole download: plan, fetch, assemble.
+func download(ctx context.Context, o downloadOptions) (result, error) {
+	start := time.Now()
+	obj, err := o.S3.open(o.Source)
+	if err != nil {
+		return result{}, err
+	}
+	dest, err := assemble.Destination(o.Dest, objectName(obj))
+	if err != nil {
+		return result{}, usageError{err.Error()}
+	}
+	// Refuse before any request, so a mistake costs nothing; Create checks again.
+	if _, err := os.Lstat(dest); err == nil && !o.Force {
+		return result{}, fmt.Errorf("%s already exists; use --force to replace it", dest)
+	}
+	info, err := planner.Stat(ctx, obj)
+	if err != nil {
+		return result{}, err
+	}
+	plan, err := planner.New(info, o.Span, o.ChunkSize)
+	if err != nil {
+		return result{}, err
+	}
+	file, err := assemble.Create(dest, plan.Length, assemble.Options{Force: o.Force})
+	if err != nil {
+		return result{}, err
+	}
+	defer file.Close()
+
+	bar := newProgress(o.Progress, filepath.Base(dest), plan.Length, !o.Quiet, o.ForceBar)
+	src := fetch.SourceFunc(func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
+		return obj.GetRange(ctx, off, n, info.ETag)
+	})
+	stats, err := fetch.Run(ctx, plan, src, file, fetch.Options{
+		Concurrency: o.Concurrency, Retries: o.Retries, StallTimeout: o.StallTimeout,
+		Progress: bar.Add,
+	})
+	bar.Finish(err == nil)
+	if err != nil {
+		return result{}, fetchError(ctx, err, file)
+	}
+	if err := file.Commit(); err != nil {
+		return result{}, err
+	}
+	return result{
+		Dest: dest, Bytes: stats.Bytes, Elapsed: time.Since(start),
+		Requests: obj.Client.Requests.Load(), Retries: stats.Retries,
+	}, nil
+}
+
+// fetchError explains a failed fetch and where its bytes are.
+func fetchError(ctx context.Context, err error, file *assemble.File) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted; the partial download is kept in %s", file.PartialPath())
+	}
+	var s3err *s3http.Error
+	if errors.As(err, &s3err) && s3err.Code == "PreconditionFailed" {
+		return fmt.Errorf("the object changed during the download (its ETag no longer matches); run pget again: %w", err)
+	}
+	return err
+}
+
+// objectName is the name the object would have as a file: the key, or the path of a direct URL.
+func objectName(obj *s3http.Object) string {
+	if obj.Loc.Direct != nil {
+		return obj.Loc.Direct.Path
+	}
+	return obj.Loc.Key
+}

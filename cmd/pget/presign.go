@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/pget/pget/sigv4"
+)
+
+func presignCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "presign",
+		Usage:     "print a presigned https URL that anyone can GET until it expires",
+		ArgsUsage: "SOURCE",
+		Flags: append(commonFlags(),
+			&cli.DurationFlag{Name: "expires", Value: time.Hour, Usage: "lifetime of the URL, from 1s to 168h (7 days)"},
+		),
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usagef("presign takes one SOURCE, e.g. pget presign --expires 1h s3://bucket/key")
+			}
+			expires := c.Duration("expires")
+			if expires < time.Second || expires > sigv4.MaxPresignExpiry {
+				return usagef("--expires %s: want between 1s and 168h (7 days)", expires)
+			}
+			obj, err := s3OptionsFrom(c).open(c.Args().First())
+			if err != nil {
+				return err
+			}
+			if !obj.Loc.Signed() || obj.Client.Credentials == nil {
+				return usagef("presign needs an s3:// or S3 https source and credentials")
+			}
+			creds, err := obj.Client.Credentials(context.Background())
+			if err != nil {
+				return err
+			}
+			req, err := http.NewRequest(http.MethodGet, obj.Loc.URL().String(), nil)
+			if err != nil {
+				return err
+			}
+			req.URL = obj.Loc.URL()
+			region := obj.Loc.Region
+			if region == "" {
+				region = "us-east-1"
+			}
+			u, err := (&sigv4.Signer{Region: region, Service: "s3"}).Presign(req, creds, expires, time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(c.App.Writer, u.String())
+			return nil
+		},
+	}
+}

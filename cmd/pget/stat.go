@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/pget/pget/planner"
+)
+
+func statCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "stat",
+		Usage:     "show an object's size, ETag, Last-Modified, type, checksums and parts",
+		ArgsUsage: "SOURCE",
+		Flags:     commonFlags(),
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usagef("stat takes one SOURCE, e.g. pget stat s3://bucket/key")
+			}
+			obj, err := s3OptionsFrom(c).open(c.Args().First())
+			if err != nil {
+				return err
+			}
+			info, err := planner.Stat(c.Context, obj)
+			if err != nil {
+				return err
+			}
+			printStat(c.App.Writer, obj.Loc.String(), info)
+			return nil
+		},
+	}
+}
+
+// printStat writes one "name: value" line per known property, aligned.
+func printStat(w io.Writer, name string, o planner.Object) {
+	line := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "%-15s %s\n", k+":", v)
+		}
+	}
+	line("object", name)
+	line("size", fmt.Sprintf("%d (%s)", o.Size, humanBytes(o.Size)))
+	line("etag", o.ETag)
+	if !o.LastModified.IsZero() {
+		line("last-modified", o.LastModified.UTC().Format(time.RFC3339))
+	}
+	line("content-type", o.ContentType)
+	line("version-id", o.VersionID)
+	if o.PartsCount > 0 {
+		line("parts", fmt.Sprint(o.PartsCount))
+	}
+	algs := make([]string, 0, len(o.Checksums))
+	for alg := range o.Checksums {
+		algs = append(algs, alg)
+	}
+	sort.Strings(algs)
+	for _, alg := range algs {
+		v := o.Checksums[alg]
+		if o.ChecksumType != "" {
+			v += " (" + o.ChecksumType + ")"
+		}
+		line("checksum-"+lower(alg), v)
+	}
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
