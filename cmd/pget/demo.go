@@ -80,6 +80,7 @@ func demoAction(c *cli.Context) error {
 			return fmt.Errorf("%s: verification failed: SHA-256 %s, want %s (%v)", r.name, got, want, err)
 		}
 		os.Remove(dest) // keep the demo's disk use to one copy
+		fmt.Fprintf(out, "  %s in %.2fs, %s, verified\n", humanBytes(r.res.Bytes), r.res.Elapsed.Seconds(), rate(r.res.Bytes, r.res.Elapsed))
 	}
 	printDemo(c.App.Writer, runs, want)
 	return nil

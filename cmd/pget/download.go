@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -152,10 +151,6 @@ func download(ctx context.Context, o downloadOptions) (result, error) {
 func fetchError(ctx context.Context, err error, file *assemble.File) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted; the partial download is kept in %s", file.PartialPath())
-	}
-	var s3err *s3http.Error
-	if errors.As(err, &s3err) && s3err.Code == "PreconditionFailed" {
-		return fmt.Errorf("the object changed during the download (its ETag no longer matches); run pget again: %w", err)
 	}
 	return err
 }

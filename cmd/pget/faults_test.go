@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,12 +17,7 @@ import (
 func simDownload(t *testing.T, profile netsim.Profile, size, chunk int64, stall time.Duration) (result, *s3sim.Server) {
 	t.Helper()
 	const seed = 42
-	sim := s3sim.New(s3sim.Options{Network: profile})
-	sim.PutGenerated("bkt", "obj.bin", size, seed)
-	if err := sim.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
+	sim := startSim(t, profile, func(sim *s3sim.Server) { sim.PutGenerated("bkt", "obj.bin", size, seed) })
 	dest := filepath.Join(t.TempDir(), "obj.bin")
 	opts := demoDownload(sim, "bkt", "obj.bin", dest, 16, true, nil)
 	opts.StallTimeout, opts.ChunkSize = stall, chunk
@@ -35,6 +32,18 @@ func simDownload(t *testing.T, profile netsim.Profile, size, chunk int64, stall 
 		t.Fatalf("over %q: SHA-256 %s, want %s (%v)", profile.Name, got, want, err)
 	}
 	return res, sim
+}
+
+// startSim starts a simulator on profile after setup has filled it, for the life of the test.
+func startSim(t *testing.T, profile netsim.Profile, setup func(*s3sim.Server)) *s3sim.Server {
+	t.Helper()
+	sim := s3sim.New(s3sim.Options{Network: profile})
+	setup(sim)
+	if err := sim.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	return sim
 }
 
 // TestNetworkProfiles drives every named simulated network, faults included, through the
@@ -87,5 +96,52 @@ func TestEachFault(t *testing.T) {
 				t.Fatalf("%s fired %d times, client retried %d times: want at least one, and a retry for each", tc.name, tc.fired(ns), res.Retries)
 			}
 		})
+	}
+}
+
+// TestObjectReplacedDuringDownload replaces the object after the third GET: If-Match must stop
+// the download with a clear error rather than mix two versions, leaving DEST absent and the
+// bytes fetched so far in the partial file.
+func TestObjectReplacedDuringDownload(t *testing.T) {
+	sim := startSim(t, netsim.Profile{}, func(sim *s3sim.Server) {
+		sim.PutGenerated("bkt", "obj.bin", 8<<20, 1)
+		sim.OnGet("bkt", "obj.bin", 3, func() { sim.PutGenerated("bkt", "obj.bin", 8<<20, 2) })
+	})
+	dest := filepath.Join(t.TempDir(), "obj.bin")
+	opts := demoDownload(sim, "bkt", "obj.bin", dest, 1, true, nil)
+	opts.ChunkSize = 1 << 20
+	_, err := download(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "the object changed during the download") {
+		t.Fatalf("error %v, want one saying the object changed", err)
+	}
+	if _, err := os.Stat(dest); !os.IsNotExist(err) {
+		t.Errorf("%s exists after a failed download (%v)", dest, err)
+	}
+	if fi, err := os.Stat(dest + ".pget-partial"); err != nil || fi.Size() != 8<<20 {
+		t.Errorf("partial file: %v, %v; want it kept at full size", fi, err)
+	}
+}
+
+// TestInterruptedDownloadKeepsPartial cancels a download midway, as Ctrl-C does: the error
+// names the partial file, which is kept, and DEST does not appear.
+func TestInterruptedDownloadKeepsPartial(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sim := startSim(t, netsim.Profile{}, func(sim *s3sim.Server) {
+		sim.PutGenerated("bkt", "obj.bin", 8<<20, 1)
+		sim.OnGet("bkt", "obj.bin", 4, cancel)
+	})
+	dest := filepath.Join(t.TempDir(), "obj.bin")
+	opts := demoDownload(sim, "bkt", "obj.bin", dest, 1, true, nil)
+	opts.ChunkSize = 1 << 20
+	_, err := download(ctx, opts)
+	if err == nil || err.Error() != "interrupted; the partial download is kept in "+dest+".pget-partial" {
+		t.Fatalf("error %v, want it to name the partial file", err)
+	}
+	if _, err := os.Stat(dest); !os.IsNotExist(err) {
+		t.Errorf("%s exists after an interrupted download (%v)", dest, err)
+	}
+	if _, err := os.Stat(dest + ".pget-partial"); err != nil {
+		t.Errorf("partial file: %v; want it kept", err)
 	}
 }
