@@ -95,7 +95,7 @@ func demoDownload(sim *s3sim.Server, bucket, key, dest string, concurrency int, 
 		},
 		Source: "s3://" + bucket + "/" + key, Dest: dest,
 		ChunkSize: planner.DefaultChunkSize, Concurrency: concurrency, Retries: 10,
-		StallTimeout: defaultStallTimeout, Quiet: quiet, Progress: out, ForceBar: false,
+		StallTimeout: defaultStallTimeout, Bar: !quiet, Progress: out,
 	}
 }
 

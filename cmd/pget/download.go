@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -27,9 +28,8 @@ type downloadOptions struct {
 	StallTimeout time.Duration
 	Span         *planner.Span
 	Force        bool
-	Quiet        bool
-	Progress     io.Writer // where the bar and summary go; nil: nowhere
-	ForceBar     bool      // show the bar even when Progress is not a terminal (demo)
+	Bar          bool      // show a progress bar on Progress when it is a terminal
+	Progress     io.Writer // where the bar goes
 }
 
 // result is what a finished download reports in its summary.
@@ -54,7 +54,7 @@ func downloadAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if !opts.Quiet {
+	if !c.Bool("quiet") {
 		fmt.Fprintln(c.App.ErrWriter, summaryLine(res))
 	}
 	return nil
@@ -71,7 +71,7 @@ func downloadOptionsFrom(c *cli.Context) (downloadOptions, error) {
 	o := downloadOptions{
 		S3: s3OptionsFrom(c), Source: args[0],
 		Concurrency: c.Int("concurrency"), Retries: c.Int("retries"), StallTimeout: c.Duration("stall-timeout"),
-		Force: c.Bool("force"), Quiet: c.Bool("quiet"), Progress: c.App.ErrWriter,
+		Force: c.Bool("force"), Bar: !c.Bool("quiet") && !c.Bool("no-progress"), Progress: c.App.ErrWriter,
 	}
 	if len(args) == 2 {
 		o.Dest = args[1]
@@ -126,17 +126,24 @@ func download(ctx context.Context, o downloadOptions) (result, error) {
 	}
 	defer file.Close()
 
-	bar := newProgress(o.Progress, filepath.Base(dest), plan.Length, !o.Quiet, o.ForceBar)
+	bar := newProgress(o.Progress, filepath.Base(dest), plan.Length, o.Bar)
 	src := fetch.SourceFunc(func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
 		return obj.GetRange(ctx, off, n, info.ETag)
 	})
 	stats, err := fetch.Run(ctx, plan, src, file, fetch.Options{
 		Concurrency: o.Concurrency, Retries: o.Retries, StallTimeout: o.StallTimeout,
-		Progress: bar.Add,
+		Progress: bar.Add, OnRetry: retryLogger(obj.Client.Log),
 	})
 	bar.Finish(err == nil)
 	if err != nil {
 		return result{}, fetchError(ctx, err, file)
+	}
+	// Like aws s3 cp, the file carries the object's Last-Modified; set before the rename so the
+	// file never appears with another time.
+	if !info.LastModified.IsZero() {
+		if err := os.Chtimes(file.PartialPath(), time.Time{}, info.LastModified); err != nil {
+			return result{}, err
+		}
 	}
 	if err := file.Commit(); err != nil {
 		return result{}, err
@@ -153,6 +160,17 @@ func fetchError(ctx context.Context, err error, file *assemble.File) error {
 		return fmt.Errorf("interrupted; the partial download is kept in %s", file.PartialPath())
 	}
 	return err
+}
+
+// retryLogger logs each retry at Debug level (-v), with the error that caused it; nil without a
+// logger.
+func retryLogger(log *slog.Logger) func(planner.Range, int, error) {
+	if log == nil {
+		return nil
+	}
+	return func(r planner.Range, attempt int, err error) {
+		log.Debug("retry", "range", r.Index, "attempt", attempt, "after", err.Error())
+	}
 }
 
 // objectName is the name the object would have as a file: the key, or the path of a direct URL.

@@ -41,6 +41,7 @@ func downloadFlags() []cli.Flag {
 		&cli.StringFlag{Name: "range", Category: catDownload, Usage: "download only bytes FIRST-LAST of the object (inclusive, like HTTP) into DEST"},
 		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Category: catOutput, Usage: "replace DEST if it exists"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Category: catOutput, Usage: "no progress bar and no summary"},
+		&cli.BoolFlag{Name: "no-progress", Category: catOutput, Usage: "no progress bar, but the summary line (as aws s3 cp --no-progress)"},
 	}
 }
 

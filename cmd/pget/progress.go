@@ -17,10 +17,9 @@ type progress struct {
 	w   io.Writer
 }
 
-// newProgress returns a bar on w, labelled name, when show is set and w is a terminal (or force
-// is set).
-func newProgress(w io.Writer, name string, total int64, show, force bool) *progress {
-	if !show || w == nil || (!force && !isTerminal(w)) {
+// newProgress returns a bar on w, labelled name, when show is set and w is a terminal.
+func newProgress(w io.Writer, name string, total int64, show bool) *progress {
+	if !show || w == nil || !isTerminal(w) {
 		return &progress{}
 	}
 	bar := progressbar.NewOptions64(total,

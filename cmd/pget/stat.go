@@ -39,7 +39,7 @@ func statCommand() *cli.Command {
 func printStat(w io.Writer, name string, o planner.Object) {
 	line := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "%-15s %s\n", k+":", v)
+			fmt.Fprintf(w, "%-20s %s\n", k+":", v)
 		}
 	}
 	line("object", name)
