@@ -127,8 +127,10 @@ func (f *File) Close() error {
 	return f.f.Close()
 }
 
-// Path is the destination; PartialPath the file being written.
-func (f *File) Path() string        { return f.dest }
+// Path is the destination, where Commit puts the finished file.
+func (f *File) Path() string { return f.dest }
+
+// PartialPath is the file being written; it stays after a failure so a later run can resume.
 func (f *File) PartialPath() string { return f.dest + PartialSuffix }
 
 // syncDir fsyncs dir so that a rename in it survives a crash.

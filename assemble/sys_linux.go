@@ -23,6 +23,11 @@ func preallocateWith(f *os.File, size int64, fallocate func(fd int, mode uint32,
 		return nil
 	}
 	err := fallocate(int(f.Fd()), 0, 0, size)
+	for errors.Is(err, unix.EINTR) {
+		// A signal (Go's own preemption signal among them) interrupted a long allocation;
+		// fallocate is safe to repeat, and what was already reserved stays reserved.
+		err = fallocate(int(f.Fd()), 0, 0, size)
+	}
 	if errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ENOSYS) {
 		// The filesystem cannot reserve space; a sparse file of the right size still works.
 		return f.Truncate(size)

@@ -73,6 +73,22 @@ type Options struct {
 	Stderr io.Writer
 }
 
+// String describes where opts look without the flag secrets, so that printing Options (or a
+// struct holding them) with %v never shows a secret key or session token.
+func (o Options) String() string {
+	s := "credentials.Options{Profile: " + o.Profile
+	if o.AccessKeyID != "" {
+		s += ", AccessKeyID: " + o.AccessKeyID + ", SecretAccessKey: REDACTED"
+	}
+	if o.SessionToken != "" {
+		s += ", SessionToken: REDACTED"
+	}
+	return s + "}"
+}
+
+// GoString keeps %#v from printing the secret fields.
+func (o Options) GoString() string { return o.String() }
+
 // refreshWindow is how long before expiry keys from a credential_process are renewed, so that
 // a request signed with them does not reach S3 after they died.
 const refreshWindow = 5 * time.Minute
@@ -91,8 +107,16 @@ type Chain struct {
 // NewChain returns a Chain that looks where opts says.
 func NewChain(opts Options) *Chain { return &Chain{opts: opts} }
 
+// String describes the chain without its secrets: fmt prints a *Chain's fields (flag secrets,
+// cached keys) otherwise.
+func (c *Chain) String() string { return "credentials.Chain{" + c.opts.String() + "}" }
+
+// GoString keeps %#v from printing the chain's secret fields.
+func (c *Chain) GoString() string { return c.String() }
+
 // Retrieve returns valid credentials. When none are found the error says, in one line, what
-// was looked for and where.
+// was looked for and where. When renewing expiring keys fails while they are still valid,
+// Retrieve returns them and tries again later.
 func (c *Chain) Retrieve(ctx context.Context) (Credentials, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -102,6 +126,12 @@ func (c *Chain) Retrieve(ctx context.Context) (Credentials, error) {
 	}
 	creds, err := c.resolve(ctx)
 	if err != nil {
+		if c.have && now.Before(c.cached.Expires) && ctx.Err() == nil {
+			// A renewal that fails before the old keys expire must not fail a download that
+			// they can still finish; try again after half their remaining life.
+			c.refreshAt = refreshTime(c.cached.Expires, now)
+			return c.cached, nil
+		}
 		return Credentials{}, err
 	}
 	c.cached, c.have, c.refreshAt = creds, true, refreshTime(creds.Expires, now)

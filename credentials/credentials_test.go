@@ -292,6 +292,15 @@ func TestStringAndGoStringHideSecrets(t *testing.T) {
 	for _, s := range []string{c.GoString(), sprintAll(c)} {
 		noSecrets(t, s)
 	}
+	opts := Options{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: testSecret, SessionToken: testToken}
+	chain := newFixture(t).chain(opts)
+	mustRetrieve(t, chain) // the cache now holds the keys too
+	for _, s := range []string{sprintAll(opts), sprintAll(chain), sprintAll(&opts)} {
+		noSecrets(t, s)
+		if !strings.Contains(s, "AKIDEXAMPLE") {
+			t.Errorf("printing hides the access key ID too: %s", s)
+		}
+	}
 }
 
 func TestExplicitProfileWithoutKeys(t *testing.T) {

@@ -167,3 +167,23 @@ func TestProcessRunsOnceForConcurrentCallers(t *testing.T) {
 		t.Fatalf("process ran %d times for 8 concurrent callers, want 1", pf.runs())
 	}
 }
+
+func TestProcessRenewalFailureKeepsValidKeys(t *testing.T) {
+	pf := newProcessFixture(t)
+	exp := pf.now.Add(time.Hour)
+	pf.answer(`{"Version":1,"AccessKeyId":"FIRST","SecretAccessKey":"s1","Expiration":"` + exp.Format(time.RFC3339) + `"}`)
+	c := pf.chain()
+	mustRetrieve(t, c)
+	pf.answer(`not json`) // the renewal fails
+
+	pf.now = exp.Add(-2 * time.Minute) // due for renewal, still valid
+	if got := mustRetrieve(t, c); got.AccessKeyID != "FIRST" || pf.runs() != 2 {
+		t.Fatalf("got %s after %d runs; want the still-valid FIRST after a failed second run", got.AccessKeyID, pf.runs())
+	}
+	pf.now = exp.Add(-90 * time.Second) // before half the remaining life: no new attempt
+	if mustRetrieve(t, c); pf.runs() != 2 {
+		t.Fatalf("process ran %d times; a failed renewal is retried after half the remaining life", pf.runs())
+	}
+	pf.now = exp // expired: the renewal's error is the answer
+	wantErr(t, c, `credential_process of profile "proc" (in `+pf.cfgPath+`) printed invalid JSON (error at byte 2); it must print a JSON object with Version 1`)
+}

@@ -84,7 +84,7 @@ func Parse(source string, opts Options) (Location, error) {
 	}
 	scheme, rest, ok := strings.Cut(source, "://")
 	if !ok {
-		return Location{}, fmt.Errorf("source %q is not a URL: %s", cutQuery(source), accepted)
+		return Location{}, fmt.Errorf("source %q is not a URL: %s", safeQuote(source), accepted)
 	}
 	switch strings.ToLower(scheme) {
 	case "s3":
@@ -95,10 +95,22 @@ func Parse(source string, opts Options) (Location, error) {
 	return Location{}, fmt.Errorf("unsupported source scheme %q: %s", scheme, accepted)
 }
 
-// cutQuery drops everything from the first "?" so that error messages never quote a signature.
-func cutQuery(s string) string {
+// safeQuote is s fit to quote in an error: everything from the first "?" dropped, so no
+// signature or token shows, and any user:password before the host replaced by REDACTED.
+func safeQuote(s string) string {
 	s, _, _ = strings.Cut(s, "?")
-	return s
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return s
+	}
+	authority := rest
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		authority = rest[:i]
+	}
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		rest = "REDACTED" + rest[at:]
+	}
+	return scheme + "://" + rest
 }
 
 // parseS3URI reads the part of s3://bucket/key after the scheme. The key is taken verbatim.
@@ -140,7 +152,7 @@ func parseHTTP(source string, ep *url.URL, opts Options) (Location, error) {
 		return Location{}, fmt.Errorf("source is not a valid URL (%v); %s", err, accepted)
 	}
 	if u.Host == "" {
-		return Location{}, fmt.Errorf("source %q has no host; %s", cutQuery(source), accepted)
+		return Location{}, fmt.Errorf("source %q has no host; %s", safeQuote(source), accepted)
 	}
 	u.Fragment, u.RawFragment = "", "" // never sent to a server anyway
 	bucket, key, region, dual, isS3 := awsParts(u)
@@ -212,10 +224,10 @@ func customEndpoint(opts Options) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%s %q is not an http:// or https:// URL with a host; write it like http://localhost:9000", from, cutQuery(raw))
+		return nil, fmt.Errorf("%s %q is not an http:// or https:// URL with a host; write it like http://localhost:9000", from, safeQuote(raw))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%s %q must not have a query or fragment; write it like http://localhost:9000/base", from, cutQuery(raw))
+		return nil, fmt.Errorf("%s %q must not have a query or fragment; write it like http://localhost:9000/base", from, safeQuote(raw))
 	}
 	u.Host = strings.ToLower(u.Host) // host names are case-insensitive; keep one spelling
 	u.Path = strings.TrimRight(u.Path, "/")

@@ -72,15 +72,10 @@ func TestParseS3URI(t *testing.T) {
 		{"s3://bkt/k", Options{EndpointURL: "http://flag:3", Getenv: env{"AWS_ENDPOINT_URL_S3": "http://s3only:1"}.get},
 			want{bucket: "bkt", key: "k", pathStyle: true, url: "http://flag:3/bkt/k"}},
 	} {
-		if tc.opts.Getenv == nil {
-			tc.opts.Getenv = noEnv
-		}
-		l, err := Parse(tc.src, tc.opts)
-		if err != nil {
-			t.Errorf("Parse(%q): %v", tc.src, err)
+		l, ok := parseAndCheck(t, tc.src, tc.opts, tc.want)
+		if !ok {
 			continue
 		}
-		checkLoc(t, tc.src, l, tc.want)
 		if tc.want.url != "" && l.String() != "s3://"+tc.want.bucket+"/"+tc.want.key {
 			t.Errorf("String() = %q", l.String())
 		}
@@ -137,15 +132,7 @@ func TestParseHTTPS(t *testing.T) {
 		{"https://store.example/base/bkt/k", Options{EndpointURL: "https://store.example:443/base"}, want{bucket: "bkt", key: "k", pathStyle: true,
 			url: "https://store.example:443/base/bkt/k"}},
 	} {
-		if tc.opts.Getenv == nil {
-			tc.opts.Getenv = noEnv
-		}
-		l, err := Parse(tc.src, tc.opts)
-		if err != nil {
-			t.Errorf("Parse(%q): %v", tc.src, err)
-			continue
-		}
-		checkLoc(t, tc.src, l, tc.want)
+		parseAndCheck(t, tc.src, tc.opts, tc.want)
 	}
 }
 
@@ -186,13 +173,10 @@ func TestParseDirect(t *testing.T) {
 		{"https://user:pw@b-1.s3.amazonaws.com/k", Options{},
 			want{bucket: "b-1", key: "k", direct: true, url: "https://user:pw@b-1.s3.amazonaws.com/k"}, "https://REDACTED@b-1.s3.amazonaws.com/k"},
 	} {
-		tc.opts.Getenv = noEnv
-		l, err := Parse(tc.src, tc.opts)
-		if err != nil {
-			t.Errorf("Parse(%q): %v", tc.src, err)
+		l, ok := parseAndCheck(t, tc.src, tc.opts, tc.want)
+		if !ok {
 			continue
 		}
-		checkLoc(t, tc.src, l, tc.want)
 		if l.String() != tc.str {
 			t.Errorf("Parse(%q).String() = %s\nwant %s", tc.src, l.String(), tc.str)
 		}
@@ -227,6 +211,8 @@ func TestParseErrors(t *testing.T) {
 		{"ftp://host/file?Signature=secret", Options{}, `unsupported source scheme "ftp": ` + accepted},
 		{"my-bucket/key?X-Amz-Signature=secret", Options{}, `source "my-bucket/key" is not a URL: ` + accepted},
 		{"https:///path?X-Amz-Signature=secret", Options{}, `source "https:///path" has no host; ` + accepted},
+		{"https://user:secret@/path", Options{}, `source "https://REDACTED@/path" has no host; ` + accepted},
+		{"s3://b-1/k", Options{EndpointURL: "ftp://user:secret@host/base"}, `--endpoint-url "ftp://REDACTED@host/base" is not an http:// or https:// URL with a host; write it like http://localhost:9000`},
 		{"https://h/%zz?X-Amz-Signature=secret", Options{}, `source is not a valid URL (invalid URL escape "%zz"); ` + accepted},
 		{"s3://b-1/k", Options{EndpointURL: "localhost:9000"}, `--endpoint-url "localhost:9000" is not an http:// or https:// URL with a host; write it like http://localhost:9000`},
 		{"s3://b-1/k", Options{Getenv: env{"AWS_ENDPOINT_URL": "ftp://x"}.get}, `AWS_ENDPOINT_URL "ftp://x" is not an http:// or https:// URL with a host; write it like http://localhost:9000`},
@@ -295,6 +281,11 @@ func TestRedact(t *testing.T) {
 	if !strings.Contains(u.RawQuery, "sig") {
 		t.Error("Redact modified its argument")
 	}
+	u, _ = url.Parse("https://storage.googleapis.com/b/k?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=c&X-Goog-Signature=s&versionId=3&partNumber=1&access_token=t&sig=x&key=k")
+	want = "https://storage.googleapis.com/b/k?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=REDACTED&X-Goog-Signature=REDACTED&versionId=3&partNumber=1&access_token=REDACTED&sig=REDACTED&key=k"
+	if got := Redact(u); got != want {
+		t.Errorf("Redact = %s\nwant %s", got, want)
+	}
 	if Redact(nil) != "" {
 		t.Error("Redact(nil) != \"\"")
 	}
@@ -329,4 +320,20 @@ func TestVirtualHostable(t *testing.T) {
 			t.Errorf("virtualHostable(%q) = %v, want %v", b, !want, want)
 		}
 	}
+}
+
+// parseAndCheck parses src with opts (an empty environment unless opts has one) and checks
+// the Location against want; ok is false when Parse failed.
+func parseAndCheck(t *testing.T, src string, opts Options, w want) (Location, bool) {
+	t.Helper()
+	if opts.Getenv == nil {
+		opts.Getenv = noEnv
+	}
+	l, err := Parse(src, opts)
+	if err != nil {
+		t.Errorf("Parse(%q): %v", src, err)
+		return l, false
+	}
+	checkLoc(t, src, l, w)
+	return l, true
 }

@@ -1,7 +1,8 @@
 // Package fetch runs the download pool: one ranged GET per range, at most Concurrency at once,
 // each retried with exponential backoff and full jitter, continued from the byte it reached,
 // and cancelled when it stalls. Bytes go to an io.WriterAt; the pool never knows whether that is
-// a file, a checksum or nothing at all.
+// a file, a checksum or nothing at all. Retry gives a single request (the planning HEAD) the
+// same fault handling.
 package fetch
 
 import (

@@ -2,10 +2,14 @@ package fetch
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
+	"net/url"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -312,6 +316,12 @@ func TestRetryable(t *testing.T) {
 		{context.Canceled, false},
 		{errors.New("disk on fire"), false},
 		{ErrBodyTooLong, false},
+		// *url.Error is a net.Error; what it wraps decides.
+		{&url.Error{Op: "Get", URL: "https://h/k", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}, false},
+		{&url.Error{Op: "Get", URL: "https://h/k", Err: x509.HostnameError{Host: "h"}}, false},
+		{&url.Error{Op: "Get", URL: "https://h/k", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "h", IsNotFound: true}}}, false},
+		{&url.Error{Op: "Get", URL: "https://h/k", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "server misbehaving", Name: "h", IsTemporary: true}}}, true},
+		{&url.Error{Op: "Get", URL: "https://h/k", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}, true},
 	} {
 		if got := retryable(tc.err); got != tc.want {
 			t.Errorf("retryable(%v) = %v, want %v", tc.err, got, tc.want)
@@ -516,5 +526,21 @@ func TestRunRangeDoneError(t *testing.T) {
 	}
 	if n := len(src.calls(5)); n != 0 {
 		t.Errorf("range 5 requested %d times after the failure", n)
+	}
+}
+
+func TestRunEmptyRangeSendsNothing(t *testing.T) {
+	plan := planner.Plan{Object: planner.Object{Size: 10}, Length: 0, ChunkSize: 10,
+		Ranges: []planner.Range{{Index: 0, Offset: 5, Length: 0}}}
+	src := SourceFunc(func(context.Context, int64, int64) (io.ReadCloser, error) {
+		t.Error("GetRange called for an empty range")
+		return nil, errors.New("no")
+	})
+	var done []int
+	st, err := Run(context.Background(), plan, src, newMemFile(0), Options{
+		RangeDone: func(r planner.Range) error { done = append(done, r.Index); return nil },
+	})
+	if err != nil || st.Requests != 0 || fmt.Sprint(done) != "[0]" {
+		t.Fatalf("Run = %+v, %v, done %v; want no request, range 0 done", st, err, done)
 	}
 }

@@ -88,8 +88,22 @@ func (p *pool) fetchRange(ctx context.Context, r planner.Range) error {
 	buf := p.getBuf()
 	defer p.putBuf(buf)
 	reached := r.Offset
+	if r.Length > 0 { // an empty range (from a hand-made plan) needs no request
+		if err := p.retry(ctx, r, func() (bool, error) { return p.attempt(ctx, r, &reached, buf) }); err != nil {
+			return err
+		}
+	}
+	if p.opts.RangeDone != nil {
+		return p.opts.RangeDone(r)
+	}
+	return nil
+}
+
+// retry calls try until it succeeds, fails with a final error or has used up opts.Retries
+// retries, sleeping with backoff before each retry and telling OnRetry about it (as range r).
+func (p *pool) retry(ctx context.Context, r planner.Range, try func() (retry bool, err error)) error {
 	var last error
-	for attempt := 0; reached < r.End(); attempt++ {
+	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			p.n.retries.Add(1)
 			if p.opts.OnRetry != nil {
@@ -99,27 +113,19 @@ func (p *pool) fetchRange(ctx context.Context, r planner.Range) error {
 				return err
 			}
 		}
-		retry, err := p.attempt(ctx, r, &reached, buf)
-		if err == nil {
-			break
-		}
-		if !retry {
+		retry, err := try()
+		switch {
+		case err == nil:
+			return nil
+		case !retry:
 			return err
-		}
-		if attempt >= p.opts.Retries {
-			if attempt == 0 {
-				return fmt.Errorf("gave up after 1 attempt: %w", err)
-			}
+		case attempt >= p.opts.Retries && attempt == 0:
+			return fmt.Errorf("gave up after 1 attempt: %w", err)
+		case attempt >= p.opts.Retries:
 			return fmt.Errorf("gave up after %d attempts: %w", attempt+1, err)
 		}
 		last = err
 	}
-	if p.opts.RangeDone != nil {
-		if err := p.opts.RangeDone(r); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // attempt sends one GET for [*reached, r.End()) and copies its body to dst, advancing *reached

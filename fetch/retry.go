@@ -2,6 +2,8 @@ package fetch
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -38,9 +40,24 @@ func retryable(err error) bool {
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, ErrStalled):
 		return true
+	case permanentNetError(err):
+		return false
 	}
 	var ne net.Error
 	return errors.As(err, &ne)
+}
+
+// permanentNetError reports network errors that come back the same on every attempt: a
+// certificate that does not verify, and a host name that does not exist. *url.Error is a
+// net.Error whatever it wraps, so without this they would be retried with backoff for minutes.
+func permanentNetError(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var badHost x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var dnsErr *net.DNSError
+	return errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &badHost) ||
+		errors.As(err, &invalid) || errors.As(err, &dnsErr) && dnsErr.IsNotFound
 }
 
 // jitter draws backoff delays from one source shared by the workers of a run.

@@ -102,8 +102,12 @@ func New(obj Object, span *Span, chunkSize int64) (Plan, error) {
 	}
 	p.Ranges = make([]Range, 0, n)
 	end := p.Start + p.Length
-	for off := p.Start; off < end; off += chunkSize {
-		p.Ranges = append(p.Ranges, Range{Index: len(p.Ranges), Offset: off, Length: min(chunkSize, end-off)})
+	// Step by each range's own length: off+chunkSize would overflow for a chunk size near
+	// MaxInt64 once a span moves Start off zero.
+	for off := p.Start; off < end; {
+		n := min(chunkSize, end-off)
+		p.Ranges = append(p.Ranges, Range{Index: len(p.Ranges), Offset: off, Length: n})
+		off += n
 	}
 	return p, nil
 }

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -53,6 +54,7 @@ func TestNew(t *testing.T) {
 		{"span inside", 1000, &Span{40, 260}, chunk, 40, 221, chunk, rs(40, 100, 140, 100, 240, 21)},
 		{"span of one byte", 1000, &Span{999, 999}, chunk, 999, 1, chunk, rs(999, 1)},
 		{"span of whole object", 1000, &Span{0, 999}, 500, 0, 1000, 500, rs(0, 500, 500, 500)},
+		{"huge chunk with span", 1000, &Span{5, 14}, math.MaxInt64, 5, 10, math.MaxInt64, rs(5, 10)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			obj := Object{Size: tc.size, ETag: `"abc"`}

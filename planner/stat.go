@@ -41,7 +41,8 @@ func Stat(ctx context.Context, h Header) (Object, error) {
 	return FromHeader(resp.Header)
 }
 
-// FromHeader reads an Object from HEAD response headers. Content-Length is required. A
+// FromHeader reads an Object from HEAD response headers. Content-Length is required. The
+// parts count comes from x-amz-mp-parts-count, else from a multipart ETag's "-N" suffix. A
 // Last-Modified that does not parse is left zero: it is informational, and a quirky
 // S3-compatible server should not block a download over it.
 func FromHeader(h http.Header) (Object, error) {
@@ -71,6 +72,8 @@ func FromHeader(h http.Header) (Object, error) {
 			return Object{}, fmt.Errorf("HEAD answer has a bad x-amz-mp-parts-count %q: the server sent a malformed header", pc)
 		}
 		obj.PartsCount = n
+	} else {
+		obj.PartsCount = etagParts(obj.ETag)
 	}
 	for _, c := range checksumHeaders {
 		if v := h.Get(c.header); v != "" {
@@ -81,4 +84,19 @@ func FromHeader(h http.Header) (Object, error) {
 		}
 	}
 	return obj, nil
+}
+
+// etagParts reads the parts count from a multipart upload's ETag, "<32 hex digits>-<parts>"
+// (quotes included or not), or 0 for any other ETag. S3 sends x-amz-mp-parts-count only to a
+// HEAD that names a part number, so for a plain HEAD the ETag is where the count is.
+func etagParts(etag string) int {
+	hexPart, parts, ok := strings.Cut(strings.Trim(etag, `"`), "-")
+	if !ok || len(hexPart) != 32 || strings.Trim(hexPart, "0123456789abcdefABCDEF") != "" {
+		return 0
+	}
+	n, err := strconv.Atoi(parts)
+	if err != nil || n < 1 || strings.HasPrefix(parts, "+") {
+		return 0
+	}
+	return n
 }

@@ -154,3 +154,28 @@ func TestStatErrors(t *testing.T) {
 		t.Errorf("err = %v, want %q", err, want)
 	}
 }
+
+func TestPartsCountFromETag(t *testing.T) {
+	for etag, want := range map[string]int{
+		`"9b2cf535f27731c974343645a3985328-12"`: 12,
+		`9B2CF535F27731C974343645A3985328-1`:    1,
+		`"9b2cf535f27731c974343645a3985328"`:    0, // a single-part upload
+		`"9b2cf535f27731c974343645a3985328-0"`:  0,
+		`"9b2cf535f27731c974343645a3985328-+3"`: 0,
+		`"9b2cf535f27731c974343645a3985328-x"`:  0,
+		`"not-hex-at-all-but-thirty-two-ch-3"`:  0,
+		`"abc-2"`:                               0,
+		``:                                      0,
+	} {
+		h := http.Header{"Content-Length": {"1"}, "Etag": {etag}}
+		obj, err := FromHeader(h)
+		if err != nil || obj.PartsCount != want {
+			t.Errorf("ETag %s: PartsCount %d, %v; want %d", etag, obj.PartsCount, err, want)
+		}
+	}
+	h := fullHeader()
+	h.Set("x-amz-mp-parts-count", "7") // the header wins over the ETag
+	if obj, _ := FromHeader(h); obj.PartsCount != 7 {
+		t.Errorf("PartsCount %d with x-amz-mp-parts-count 7, want 7", obj.PartsCount)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/pget/pget/endpoint"
 )
 
 // maxErrorBody bounds how much of an error answer is read: S3's XML errors are small, and a
@@ -52,14 +54,17 @@ var retryableCodes = map[string]bool{
 	"ProvisionedThroughputExceeded": true,
 }
 
-// Retryable reports whether asking again may succeed: 5xx gateway and server errors, 408, 429,
-// SlowDown, RequestTimeout and similar. 403, 404, 412 and other client errors are final, as is
-// RequestTimeTooSkewed (the clock stays wrong on a retry).
+// Retryable reports whether asking again may succeed: server errors (5xx, including the
+// non-standard ones CDNs and proxies in front of S3-compatible stores send, such as 520-599),
+// 408, 429, SlowDown, RequestTimeout and similar. 501 Not Implemented and 505 HTTP Version Not
+// Supported describe the request, not a passing condition, and are final. 403, 404, 412 and
+// other client errors are final, as is RequestTimeTooSkewed (the clock stays wrong on a retry).
 func (e *Error) Retryable() bool {
-	switch e.StatusCode {
-	case http.StatusRequestTimeout, http.StatusTooManyRequests,
-		http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	switch {
+	case e.StatusCode == http.StatusNotImplemented, e.StatusCode == http.StatusHTTPVersionNotSupported:
+		return false
+	case e.StatusCode >= 500 && e.StatusCode <= 599,
+		e.StatusCode == http.StatusRequestTimeout, e.StatusCode == http.StatusTooManyRequests:
 		return true
 	}
 	return retryableCodes[e.Code]
@@ -82,7 +87,7 @@ func readError(resp *http.Response, method, res string) *Error {
 		Method:     method,
 		Resource:   res,
 		RequestID:  resp.Header.Get("X-Amz-Request-Id"),
-		Region:     resp.Header.Get("X-Amz-Bucket-Region"),
+		Region:     endpoint.BucketRegion(resp),
 	}
 	var x xmlError
 	if len(body) > 0 && xml.Unmarshal(body, &x) == nil {

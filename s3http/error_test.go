@@ -38,6 +38,11 @@ func TestRetryable(t *testing.T) {
 		{503, "SlowDown", true},
 		{503, "ServiceUnavailable", true},
 		{504, "GatewayTimeout", true},
+		{507, "InsufficientStorage", true},
+		{520, "HTTP520", true}, // a CDN in front of the store
+		{599, "HTTP599", true},
+		{501, "NotImplemented", false},
+		{505, "HTTPVersionNotSupported", false},
 		{429, "TooManyRequests", true},
 		{408, "RequestTimeout", true},
 		{400, "RequestTimeout", true},

@@ -111,6 +111,11 @@ func TestSignedRequestLog(t *testing.T) {
 		}
 		checkNoSecrets(t, "log", buf.String())
 		checkNoSecrets(t, "error", err.Error())
+		// The signature really sent, not only the fixed test strings, must stay out too.
+		_, sig, _ := strings.Cut(auth, "Signature=")
+		if len(sig) != 64 || strings.Contains(buf.String(), sig[:16]) || strings.Contains(err.Error(), sig[:16]) {
+			t.Errorf("signature %q missing from the request, or found in the log or error", sig)
+		}
 		if !strings.Contains(buf.String(), "status=403") || !strings.Contains(buf.String(), `range="bytes=0-9"`) {
 			t.Errorf("log line lacks status or range: %s", buf.String())
 		}

@@ -22,18 +22,27 @@ type Object struct {
 
 // Head sends a HEAD for the object. When S3 answers that the bucket is in another region
 // (301, 307, or 400 such as AuthorizationHeaderMalformed, naming the region in
-// x-amz-bucket-region or the XML), it moves Loc there and asks once more.
+// x-amz-bucket-region or, for a store that sends no such header, in the XML of the
+// explaining GET), it moves Loc there and asks once more.
 func (o *Object) Head(ctx context.Context, hdr http.Header) (*http.Response, error) {
 	if !o.Loc.Signed() {
 		return o.headByGet(ctx, hdr)
 	}
 	resp, err := o.Client.Do(ctx, http.MethodHead, o.Loc, hdr)
-	if region, ok := redirectRegion(err, o.Loc); ok {
+	region, moved := redirectRegion(err, o.Loc)
+	if err != nil && !moved {
+		err = o.explain(ctx, err)
+		region, moved = redirectRegion(err, o.Loc)
+	}
+	if moved {
 		o.Loc = o.Loc.WithRegion(region)
 		resp, err = o.Client.Do(ctx, http.MethodHead, o.Loc, hdr)
+		if err != nil {
+			err = o.explain(ctx, err)
+		}
 	}
 	if err != nil {
-		return nil, o.explain(ctx, err)
+		return nil, err
 	}
 	return resp, nil
 }

@@ -236,6 +236,40 @@ func TestHeadFollowsRegionOnce(t *testing.T) {
 	}()
 }
 
+// TestHeadLearnsRegionFromExplainingGET checks a store that answers a HEAD signed for the wrong
+// region with a bare 400 (no x-amz-bucket-region): the region named in the XML of the
+// explaining GET is followed.
+func TestHeadLearnsRegionFromExplainingGET(t *testing.T) {
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		region := regionOf(r.Header.Get("Authorization"))
+		asked = append(asked, r.Method+" "+region)
+		switch {
+		case region == "eu-west-1":
+			w.Header().Set("Content-Length", "1000")
+		case r.Method == http.MethodHead:
+			w.WriteHeader(http.StatusBadRequest)
+		default:
+			s3Error(w, http.StatusBadRequest, "AuthorizationHeaderMalformed",
+				"the region '"+region+"' is wrong; expecting 'eu-west-1'", "R", "eu-west-1")
+		}
+	}))
+	defer srv.Close()
+	c, _ := newClient(srv)
+	c.Credentials = func(context.Context) (sigv4.Credentials, error) {
+		return sigv4.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}, nil
+	}
+	o := &Object{Client: c, Loc: s3Loc(t, srv)}
+	resp, err := o.Head(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	DrainClose(resp.Body)
+	if want := "[HEAD us-east-1 GET us-east-1 HEAD eu-west-1]"; fmt.Sprint(asked) != want || o.Loc.Region != "eu-west-1" {
+		t.Errorf("requests %v, Loc.Region %q; want %s, eu-west-1", asked, o.Loc.Region, want)
+	}
+}
+
 // TestHeadExplainsBodylessErrors checks that a HEAD's bare 403 or 404 is replaced by the cause
 // S3 names in the XML of a one-byte GET, so users read SignatureDoesNotMatch, not Forbidden.
 func TestHeadExplainsBodylessErrors(t *testing.T) {

@@ -301,7 +301,8 @@ func appendHeaderValue(b []byte, v string) []byte {
 	return b
 }
 
-// CanonicalRequest returns the canonical request for req: method, EncodePath(req.URL.Path),
+// CanonicalRequest returns the canonical request for req: method (GET when empty, as net/http
+// sends it), EncodePath(req.URL.Path),
 // the sorted, encoded query (req.URL.RawQuery less any X-Amz-Signature), the named headers
 // (lower-cased, values trimmed and inner runs of spaces folded, repeated values joined
 // with ','; "host" from req.Host or req.URL.Host, "content-length" from req.ContentLength when
@@ -320,7 +321,11 @@ func CanonicalRequest(req *http.Request, signedHeaders []string, payloadHash str
 // appendCanonicalRequest appends the canonical request assembled from already-canonical parts to
 // b; names must be sorted, lower-case and unique.
 func appendCanonicalRequest(b []byte, req *http.Request, uri, query string, names []string, payloadHash string) []byte {
-	b = append(b, req.Method...)
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet // what net/http sends for an empty Method
+	}
+	b = append(b, method...)
 	b = append(b, '\n')
 	b = append(b, uri...)
 	b = append(b, '\n')

@@ -39,6 +39,19 @@ type Credentials struct {
 	SessionToken    string // optional; sent as X-Amz-Security-Token and signed
 }
 
+// String names the access key only, so that printing Credentials with %v or %+v, in a log
+// line or a panic, never shows the secret key or session token.
+func (c Credentials) String() string {
+	s := "sigv4.Credentials{AccessKeyID: " + c.AccessKeyID + ", SecretAccessKey: REDACTED"
+	if c.SessionToken != "" {
+		s += ", SessionToken: REDACTED"
+	}
+	return s + "}"
+}
+
+// GoString keeps %#v from printing the secret fields too.
+func (c Credentials) GoString() string { return c.String() }
+
 // Signer signs requests for one region and service. It caches the derived signing key per
 // day, region, service and secret. A Signer is safe for concurrent use; do not copy it after use.
 type Signer struct {
@@ -83,17 +96,7 @@ func (s *Signer) Sign(req *http.Request, creds Credentials, payloadHash string, 
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
-	h := req.Header
-	h.Del("Authorization")
-	setHeader(h, "X-Amz-Date", amzDate)
-	if !s.OmitContentHash {
-		setHeader(h, "X-Amz-Content-Sha256", payloadHash)
-	}
-	if creds.SessionToken != "" {
-		setHeader(h, "X-Amz-Security-Token", creds.SessionToken)
-	} else {
-		h.Del("X-Amz-Security-Token")
-	}
+	s.setSigningHeaders(req.Header, amzDate, payloadHash, creds.SessionToken)
 	query := encodeQuery(dropParam(params, "X-Amz-Signature"))
 	req.URL.RawQuery = query
 	req.URL.RawPath = EncodePath(req.URL.Path, false)
@@ -118,8 +121,25 @@ func (s *Signer) Sign(req *http.Request, creds Credentials, payloadHash string, 
 	b = append(b, ", Signature="...)
 	sig := s.sign(b[len(b):], req, uri, query, names, payloadHash, t, scope, creds.SecretAccessKey, service)
 	b = append(b, sig...)
-	h["Authorization"] = []string{string(b)}
+	req.Header["Authorization"] = []string{string(b)}
 	return nil
+}
+
+// setSigningHeaders puts the headers that take part in a header signature into h, replacing
+// those of an earlier signature: X-Amz-Date, X-Amz-Content-Sha256 (unless OmitContentHash) and
+// X-Amz-Security-Token (removed when there is no token); Authorization is dropped until the
+// new one is known.
+func (s *Signer) setSigningHeaders(h http.Header, amzDate, payloadHash, token string) {
+	h.Del("Authorization")
+	setHeader(h, "X-Amz-Date", amzDate)
+	if !s.OmitContentHash {
+		setHeader(h, "X-Amz-Content-Sha256", payloadHash)
+	}
+	if token != "" {
+		setHeader(h, "X-Amz-Security-Token", token)
+	} else {
+		h.Del("X-Amz-Security-Token")
+	}
 }
 
 // Presign returns req's URL with the SigV4 query parameters added (X-Amz-Algorithm,

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -341,5 +342,36 @@ func BenchmarkSign(b *testing.B) {
 		if err := s.Sign(req, testCreds, UnsignedPayload, testNow); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestCredentialsPrintWithoutSecrets(t *testing.T) {
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		got := fmt.Sprintf(format, testCreds)
+		if strings.Contains(got, testCreds.SecretAccessKey) || strings.Contains(got, testCreds.SessionToken) {
+			t.Errorf("%s prints a secret: %s", format, got)
+		}
+		if !strings.Contains(got, testCreds.AccessKeyID) {
+			t.Errorf("%s hides the access key ID: %s", format, got)
+		}
+	}
+	if got := fmt.Sprint(&testCreds); strings.Contains(got, testCreds.SecretAccessKey) {
+		t.Errorf("a pointer prints a secret: %s", got)
+	}
+}
+
+// TestSignEmptyMethodIsGet checks that a request whose Method is empty, which net/http sends as
+// GET, is signed as GET.
+func TestSignEmptyMethodIsGet(t *testing.T) {
+	s := &Signer{Region: "us-east-1"}
+	get := newGet(t, "https://b.s3.amazonaws.com/k")
+	bare := &http.Request{URL: &url.URL{Scheme: "https", Host: "b.s3.amazonaws.com", Path: "/k"}}
+	for _, req := range []*http.Request{get, bare} {
+		if err := s.Sign(req, testCreds, UnsignedPayload, testNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a, b := get.Header.Get("Authorization"), bare.Header.Get("Authorization"); a != b {
+		t.Errorf("empty Method signed as %q, want the GET signature %q", b, a)
 	}
 }
