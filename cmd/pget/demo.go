@@ -94,7 +94,7 @@ func demoDownload(sim *s3sim.Server, bucket, key, dest string, concurrency int, 
 			AccessKeyID: s3sim.DefaultAccessKeyID, SecretKey: s3sim.DefaultSecretAccessKey,
 		},
 		Source: "s3://" + bucket + "/" + key, Dest: dest,
-		ChunkSize: planner.DefaultChunkSize, Concurrency: concurrency, Retries: 10,
+		ChunkSize: planner.DefaultChunkSize, Concurrency: concurrency, Retries: defaultRetries,
 		StallTimeout: defaultStallTimeout, Bar: !quiet, Progress: out,
 	}
 }

@@ -112,7 +112,7 @@ func download(ctx context.Context, o downloadOptions) (result, error) {
 	if _, err := os.Lstat(dest); err == nil && !o.Force {
 		return result{}, fmt.Errorf("%s already exists; use --force to replace it", dest)
 	}
-	info, err := planner.Stat(ctx, obj)
+	info, err := statObject(ctx, obj, o.Retries, o.StallTimeout)
 	if err != nil {
 		return result{}, err
 	}
@@ -162,6 +162,18 @@ func fetchError(ctx context.Context, err error, file *assemble.File) error {
 	return err
 }
 
+// statObject sends the planning HEAD with the same patience as the ranged GETs: S3 may answer
+// a HEAD with 503 SlowDown too, and a server that never answers must not hang pget.
+func statObject(ctx context.Context, obj *s3http.Object, retries int, stall time.Duration) (planner.Object, error) {
+	var info planner.Object
+	err := fetch.Retry(ctx, fetch.Options{Retries: retries, StallTimeout: stall, OnRetry: retryLogger(obj.Client.Log)},
+		func(ctx context.Context) (err error) {
+			info, err = planner.Stat(ctx, obj)
+			return err
+		})
+	return info, err
+}
+
 // retryLogger logs each retry at Debug level (-v), with the error that caused it; nil without a
 // logger.
 func retryLogger(log *slog.Logger) func(planner.Range, int, error) {
@@ -169,7 +181,11 @@ func retryLogger(log *slog.Logger) func(planner.Range, int, error) {
 		return nil
 	}
 	return func(r planner.Range, attempt int, err error) {
-		log.Debug("retry", "range", r.Index, "attempt", attempt, "after", err.Error())
+		var what any = r.Index
+		if r.Index == fetch.OneOffIndex {
+			what = "head"
+		}
+		log.Debug("retry", "range", what, "attempt", attempt, "after", err.Error())
 	}
 }
 

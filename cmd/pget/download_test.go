@@ -3,9 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,4 +61,42 @@ func TestVerboseLogsRetriesWithoutSecrets(t *testing.T) {
 			t.Errorf("-v log contains %q", secret)
 		}
 	}
+}
+
+// TestHeadIsRetried puts a proxy that answers the first two HEADs with 503 SlowDown in front
+// of the simulator (whose own faults touch only GETs): the download must retry the HEAD.
+func TestHeadIsRetried(t *testing.T) {
+	sim := startSim(t, netsim.Profile{}, func(sim *s3sim.Server) { sim.PutGenerated("bkt", "obj.bin", 100000, 1) })
+	target, err := url.Parse(sim.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var heads atomic.Int32
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead && heads.Add(1) <= 2 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	dest := filepath.Join(t.TempDir(), "obj.bin")
+	opts := demoDownload(sim, "bkt", "obj.bin", dest, 4, true, nil)
+	opts.S3.EndpointURL = front.URL
+	res, err := download(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if heads.Load() != 3 || res.Retries != 0 {
+		t.Errorf("%d HEADs, %d range retries: want 3 HEADs (two refused) and no range retries", heads.Load(), res.Retries)
+	}
+	requireSameBytes(t, dest, generated(1, 100000))
+}
+
+// generated returns the simulator's generated object of seed and size.
+func generated(seed, size int64) []byte {
+	b := make([]byte, size)
+	s3sim.Generate(seed, 0, b)
+	return b
 }

@@ -36,7 +36,7 @@ func downloadFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "chunk-size", Category: catDownload, Value: "8MiB", Usage: "bytes per ranged GET: 512KiB, 8MiB, 1G or plain bytes"},
 		&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}, Category: catDownload, Value: fetch.DefaultConcurrency, Usage: "ranged GETs in flight at once"},
-		&cli.IntFlag{Name: "retries", Category: catDownload, Value: 10, Usage: "retries per range after a network error, reset, 5xx, 429 or SlowDown"},
+		&cli.IntFlag{Name: "retries", Category: catDownload, Value: defaultRetries, Usage: "retries per range after a network error, reset, 5xx, 429 or SlowDown"},
 		&cli.DurationFlag{Name: "stall-timeout", Category: catDownload, Value: defaultStallTimeout, Usage: "retry a request that delivers no byte for this long"},
 		&cli.StringFlag{Name: "range", Category: catDownload, Usage: "download only bytes FIRST-LAST of the object (inclusive, like HTTP) into DEST"},
 		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Category: catOutput, Usage: "replace DEST if it exists"},
@@ -105,6 +105,9 @@ func permute(args []string, takesValue map[string]bool) []string {
 	}
 	return append(append(flags, "--"), positional...)
 }
+
+// defaultRetries is how often a request is retried after a passing fault.
+const defaultRetries = 10
 
 // defaultStallTimeout is how long a request may deliver nothing before it is retried.
 const defaultStallTimeout = 20 * time.Second

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/pget/pget/s3http"
 	"github.com/pget/pget/sigv4"
 )
 
@@ -34,7 +34,12 @@ func presignCommand() *cli.Command {
 			if !obj.Loc.Signed() || obj.Client.Credentials == nil {
 				return usagef("presign needs an s3:// or S3 https source and credentials")
 			}
-			creds, err := obj.Client.Credentials(context.Background())
+			// A HEAD first: it fails early on a missing object or bad keys, and it moves obj to
+			// the bucket's real region, which the URL must be signed for.
+			if _, err := statObject(c.Context, obj, defaultRetries, defaultStallTimeout); err != nil {
+				return err
+			}
+			creds, err := obj.Client.Credentials(c.Context)
 			if err != nil {
 				return err
 			}
@@ -45,7 +50,7 @@ func presignCommand() *cli.Command {
 			req.URL = obj.Loc.URL()
 			region := obj.Loc.Region
 			if region == "" {
-				region = "us-east-1"
+				region = s3http.DefaultRegion
 			}
 			u, err := (&sigv4.Signer{Region: region, Service: "s3"}).Presign(req, creds, expires, time.Now())
 			if err != nil {

@@ -16,7 +16,10 @@ func statCommand() *cli.Command {
 		Name:      "stat",
 		Usage:     "show an object's size, ETag, Last-Modified, type, checksums and parts",
 		ArgsUsage: "SOURCE",
-		Flags:     commonFlags(),
+		Flags: append(commonFlags(),
+			&cli.IntFlag{Name: "retries", Value: defaultRetries, Usage: "retries after a network error, 5xx, 429 or SlowDown"},
+			&cli.DurationFlag{Name: "stall-timeout", Value: defaultStallTimeout, Usage: "retry a request that gets no answer for this long"},
+		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("stat takes one SOURCE, e.g. pget stat s3://bucket/key")
@@ -25,7 +28,7 @@ func statCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			info, err := planner.Stat(c.Context, obj)
+			info, err := statObject(c.Context, obj, c.Int("retries"), c.Duration("stall-timeout"))
 			if err != nil {
 				return err
 			}
