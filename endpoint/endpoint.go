@@ -57,6 +57,8 @@ type Location struct {
 	// DualStack selects the IPv4+IPv6 AWS host names (s3.dualstack.REGION.amazonaws.com), set
 	// when the source URL used them.
 	DualStack bool
+	// VersionID names one version of the object (--version-id); "" means the current one.
+	VersionID string
 	// Direct is set for a presigned or plain https URL that is fetched exactly as given and
 	// never signed; Bucket and Key may then be empty (Parse fills them in, as a hint for file
 	// names, when the URL has a recognisable S3 form).
@@ -246,14 +248,20 @@ func (l Location) URL() *url.URL {
 		}
 		return &u
 	}
-	if l.Endpoint != nil {
-		return &url.URL{Scheme: l.Endpoint.Scheme, Host: l.Endpoint.Host, User: l.Endpoint.User,
+	var u *url.URL
+	switch {
+	case l.Endpoint != nil:
+		u = &url.URL{Scheme: l.Endpoint.Scheme, Host: l.Endpoint.Host, User: l.Endpoint.User,
 			Path: l.Endpoint.Path + "/" + l.Bucket + "/" + l.Key}
+	case l.PathStyle:
+		u = &url.URL{Scheme: "https", Host: awsHost(l.Region, l.DualStack), Path: "/" + l.Bucket + "/" + l.Key}
+	default:
+		u = &url.URL{Scheme: "https", Host: l.Bucket + "." + awsHost(l.Region, l.DualStack), Path: "/" + l.Key}
 	}
-	if l.PathStyle {
-		return &url.URL{Scheme: "https", Host: awsHost(l.Region, l.DualStack), Path: "/" + l.Bucket + "/" + l.Key}
+	if l.VersionID != "" {
+		u.RawQuery = url.Values{"versionId": {l.VersionID}}.Encode()
 	}
-	return &url.URL{Scheme: "https", Host: l.Bucket + "." + awsHost(l.Region, l.DualStack), Path: "/" + l.Key}
+	return u
 }
 
 // Signed reports whether requests to l are to be signed (false for Direct locations).
@@ -271,6 +279,9 @@ func (l Location) WithRegion(region string) Location {
 func (l Location) String() string {
 	if l.Direct != nil {
 		return Redact(l.Direct)
+	}
+	if l.VersionID != "" {
+		return "s3://" + l.Bucket + "/" + l.Key + " (version " + l.VersionID + ")"
 	}
 	return "s3://" + l.Bucket + "/" + l.Key
 }

@@ -337,3 +337,25 @@ func parseAndCheck(t *testing.T, src string, opts Options, w want) (Location, bo
 	checkLoc(t, src, l, w)
 	return l, true
 }
+
+// TestVersionID checks that a version id reaches the query of every style of URL, encoded, and
+// is named in String.
+func TestVersionID(t *testing.T) {
+	ep, _ := url.Parse("http://127.0.0.1:9000/base")
+	for _, tc := range []struct {
+		loc  Location
+		want string
+	}{
+		{Location{Bucket: "b", Key: "k", Region: "eu-west-1", VersionID: "v1+/="}, "https://b.s3.eu-west-1.amazonaws.com/k?versionId=v1%2B%2F%3D"},
+		{Location{Bucket: "b.dots", Key: "k", Region: "eu-west-1", PathStyle: true, VersionID: "3"}, "https://s3.eu-west-1.amazonaws.com/b.dots/k?versionId=3"},
+		{Location{Bucket: "b", Key: "k", Endpoint: ep, PathStyle: true, VersionID: "3"}, "http://127.0.0.1:9000/base/b/k?versionId=3"},
+		{Location{Bucket: "b", Key: "k", Endpoint: ep, PathStyle: true}, "http://127.0.0.1:9000/base/b/k"},
+	} {
+		if got := tc.loc.URL().String(); got != tc.want {
+			t.Errorf("URL() = %s, want %s", got, tc.want)
+		}
+	}
+	if got := (Location{Bucket: "b", Key: "k", VersionID: "v9"}).String(); got != "s3://b/k (version v9)" {
+		t.Errorf("String() = %q", got)
+	}
+}

@@ -22,6 +22,7 @@ type s3Options struct {
 	Region       string
 	Profile      string
 	PathStyle    bool
+	VersionID    string
 	NoSign       bool
 	AccessKeyID  string
 	SecretKey    string
@@ -39,6 +40,7 @@ func s3OptionsFrom(c *cli.Context) s3Options {
 		Region:       c.String("region"),
 		Profile:      c.String("profile"),
 		PathStyle:    c.Bool("path-style"),
+		VersionID:    c.String("version-id"),
 		NoSign:       c.Bool("no-sign-request"),
 		AccessKeyID:  c.String("access-key-id"),
 		SecretKey:    c.String("secret-access-key"),
@@ -70,6 +72,12 @@ func (o s3Options) open(source string) (*s3http.Object, error) {
 	})
 	if err != nil {
 		return nil, usageError{err.Error()}
+	}
+	if o.VersionID != "" {
+		if !loc.Signed() {
+			return nil, usagef("--version-id needs an s3:// or S3 https source; put versionId in the URL itself")
+		}
+		loc.VersionID = o.VersionID
 	}
 	if loc.Region == "" {
 		if loc.Region, err = o.region(chain); err != nil {

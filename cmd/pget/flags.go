@@ -21,6 +21,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "endpoint-url", Category: catS3, Usage: "S3-compatible endpoint, e.g. http://127.0.0.1:7070 (env AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)"},
 		&cli.StringFlag{Name: "region", Category: catS3, Usage: "region of the bucket (else the https URL's, AWS_REGION, AWS_DEFAULT_REGION, the profile's; learned from S3 when wrong)"},
 		&cli.StringFlag{Name: "profile", Category: catS3, Usage: "profile in ~/.aws/credentials and ~/.aws/config (env AWS_PROFILE)"},
+		&cli.StringFlag{Name: "version-id", Category: catS3, Usage: "a version of the object other than the current one (versioned buckets)"},
 		&cli.BoolFlag{Name: "path-style", Category: catS3, Usage: "address the bucket in the path (https://host/bucket/key) instead of the host name"},
 		&cli.BoolFlag{Name: "no-sign-request", Category: catS3, Usage: "send unsigned requests, for public buckets"},
 		&cli.StringFlag{Name: "access-key-id", Category: catS3, Usage: "access key id (prefer env AWS_ACCESS_KEY_ID: flags show in the process list)"},
