@@ -41,14 +41,14 @@ func (s *Server) authenticate(r *http.Request, bucket string) (string, *s3Error)
 	if authz := r.Header.Get("Authorization"); authz != "" {
 		sr, e := s.parseAuthHeader(r, authz)
 		if e != nil {
-			return "", e
+			return "", s.withBucketRegion(e, bucket)
 		}
 		return sr.payloadHash, s.verify(r, sr, false)
 	}
 	if q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Credential") || q.Has("X-Amz-Signature") {
 		sr, e := s.parsePresigned(r, q)
 		if e != nil {
-			return "", e
+			return "", s.withBucketRegion(e, bucket)
 		}
 		return sr.bodyHash, s.verify(r, sr, true)
 	}
@@ -67,6 +67,17 @@ func (s *Server) anonymous(r *http.Request, bucket string) *s3Error {
 		return nil
 	}
 	return errAccessDenied()
+}
+
+// withBucketRegion adds x-amz-bucket-region to a wrong-region error about an existing bucket,
+// as S3 does: the <Region> of the XML is lost on a HEAD, which has no body, and clients find
+// the bucket's region in this header.
+func (s *Server) withBucketRegion(e *s3Error, bucket string) *s3Error {
+	if bucket == "" || !slices.ContainsFunc(e.extra, func(f field) bool { return f.name == "Region" }) || !s.bucketExists(bucket) {
+		return e
+	}
+	e.header = http.Header{"X-Amz-Bucket-Region": {s.region}}
+	return e
 }
 
 // errMalformedAuth is S3's AuthorizationHeaderMalformed.

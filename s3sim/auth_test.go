@@ -174,3 +174,30 @@ func TestAuthPresigned(t *testing.T) {
 		t.Fatalf("presigned GET after 59 min: %d", resp.StatusCode)
 	}
 }
+
+func TestWrongRegionNamesBucketRegion(t *testing.T) {
+	s, url := newTest(t, Options{})
+	s.PutBytes("b", "k", []byte("hello"))
+	for _, method := range []string{"HEAD", "GET"} {
+		resp, body := do(t, signWith(t, newReq(t, method, url+"/b/k", nil), nil, defaultCreds, "eu-west-3", testTime))
+		if resp.StatusCode != 400 || resp.Header.Get("x-amz-bucket-region") != DefaultRegion {
+			t.Fatalf("%s signed for the wrong region: %d, x-amz-bucket-region %q", method, resp.StatusCode, resp.Header.Get("x-amz-bucket-region"))
+		}
+		if method == "GET" {
+			wantError(t, resp, body, 400, "AuthorizationHeaderMalformed")
+		}
+	}
+	// A presigned URL for the wrong region, too.
+	u, err := (&sigv4.Signer{Region: "eu-west-3"}).Presign(newReq(t, "GET", url+"/b/k", nil), defaultCreds, time.Hour, testTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := do(t, newReq(t, "HEAD", u.String(), nil)); resp.StatusCode != 400 || resp.Header.Get("x-amz-bucket-region") != DefaultRegion {
+		t.Fatalf("presigned HEAD for the wrong region: %d, x-amz-bucket-region %q", resp.StatusCode, resp.Header.Get("x-amz-bucket-region"))
+	}
+	// No bucket, no region to name.
+	resp, _ := do(t, signWith(t, newReq(t, "HEAD", url+"/nobucket/k", nil), nil, defaultCreds, "eu-west-3", testTime))
+	if resp.StatusCode != 400 || resp.Header.Get("x-amz-bucket-region") != "" {
+		t.Fatalf("wrong region on a missing bucket: %d, x-amz-bucket-region %q", resp.StatusCode, resp.Header.Get("x-amz-bucket-region"))
+	}
+}

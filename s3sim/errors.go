@@ -70,8 +70,8 @@ func errNotImplemented(what string) *s3Error {
 	return newError(501, "NotImplemented", "A header you provided implies functionality that is not implemented", field{"Header", what})
 }
 
-// writeError writes e as S3 does: the status, x-amz-request-id, and an XML body (none for
-// HEAD). The request id was set on the response by ServeHTTP.
+// writeError writes e as S3 does: the status, and an XML body (none for HEAD) that repeats
+// the x-amz-request-id and x-amz-id-2 headers ServeHTTP set, as RequestId and HostId.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, e *s3Error) {
 	s.countError(e.code)
 	h := w.Header()
@@ -106,7 +106,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, e *s3Error) 
 	xml.EscapeText(&b, []byte(r.URL.Path))
 	b.WriteString("</Resource><RequestId>")
 	xml.EscapeText(&b, []byte(h.Get("x-amz-request-id")))
-	b.WriteString("</RequestId></Error>")
+	b.WriteString("</RequestId><HostId>")
+	xml.EscapeText(&b, []byte(h.Get("x-amz-id-2")))
+	b.WriteString("</HostId></Error>")
 	h.Set("Content-Type", "application/xml")
 	h.Set("Content-Length", strconv.Itoa(b.Len()))
 	w.WriteHeader(e.status)

@@ -35,6 +35,17 @@ func Generate(seed, offset int64, p []byte) {
 		off += uint64(n)
 	}
 	i := off / 8
+	// Four words per step: the words are independent, so the CPU overlaps their multiplies,
+	// and one bounds check covers 32 bytes. This loop is most of a generated GET's CPU time.
+	for len(p) >= 32 {
+		q := p[:32]
+		binary.LittleEndian.PutUint64(q[0:8], genWord(seed, i))
+		binary.LittleEndian.PutUint64(q[8:16], genWord(seed, i+1))
+		binary.LittleEndian.PutUint64(q[16:24], genWord(seed, i+2))
+		binary.LittleEndian.PutUint64(q[24:32], genWord(seed, i+3))
+		p = p[32:]
+		i += 4
+	}
 	for len(p) >= 8 {
 		binary.LittleEndian.PutUint64(p[:8], genWord(seed, i))
 		p = p[8:]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"testing"
 )
@@ -63,5 +64,21 @@ func BenchmarkGenerate(b *testing.B) {
 	b.SetBytes(int64(len(p)))
 	for i := 0; b.Loop(); i++ {
 		Generate(1, int64(i)*int64(len(p))+3, p)
+	}
+}
+
+func TestGenerateFormat(t *testing.T) {
+	// The content is part of the contract (tests elsewhere hash expected bytes): word i is
+	// genWord(seed, i), little-endian, and the first MiB of seed 1 has a pinned SHA-256.
+	p := make([]byte, 1<<20)
+	Generate(1, 0, p)
+	for i := range len(p) / 8 {
+		if w := binary.LittleEndian.Uint64(p[i*8:]); w != genWord(1, uint64(i)) {
+			t.Fatalf("word %d = %#x, want genWord = %#x", i, w, genWord(1, uint64(i)))
+		}
+	}
+	const pinned = "85b66b3a5816d686deb42f2d2473d9a7121ceb75c822b838f958c76ca86ed8ea"
+	if got := fmt.Sprintf("%x", sha256.Sum256(p)); got != pinned {
+		t.Fatalf("SHA-256 of the first MiB of seed 1 = %s, want %s", got, pinned)
 	}
 }

@@ -13,36 +13,28 @@ const bodyChunk = 256 << 10
 
 // getObject serves GetObject and HeadObject.
 func (s *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key string) *s3Error {
-	q := r.URL.Query()
 	if r.Method == http.MethodGet {
 		if f := s.hooks.countGet(bucket, key); f != nil {
 			f()
 		}
 	}
-	versionID := q.Get("versionId")
-	if q.Has("versionId") && !validVersionID(versionID) {
-		return errInvalidArgument("Invalid version id specified", "versionId", versionID)
-	}
-	partNumber := 0
-	if q.Has("partNumber") {
-		n, err := strconv.Atoi(q.Get("partNumber"))
-		if err != nil || n < 1 || n > 10000 {
-			return errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", q.Get("partNumber"))
-		}
-		partNumber = n
-		if r.Header.Get("Range") != "" {
-			return errInvalidRequest("Cannot specify both Range header and partNumber query parameter")
-		}
-	}
-	o, e := s.lookup(bucket, key, versionID)
+	versionID, partNumber, e := getParams(r)
 	if e != nil {
 		return e
 	}
+	o, e := s.lookup(bucket, key, versionID)
 	h := w.Header()
-	if o.deleteMarker {
+	if o != nil && o.deleteMarker {
+		// S3 names the marker in both answers: 404 NoSuchKey when it is the current version,
+		// 405 when the request asked for it by versionId.
 		h.Set("x-amz-delete-marker", "true")
 		h.Set("x-amz-version-id", o.versionID)
-		return errMethodNotAllowed(r.Method, "DeleteMarker")
+		if e == nil {
+			e = errMethodNotAllowed(r.Method, "DeleteMarker")
+		}
+	}
+	if e != nil {
+		return e
 	}
 
 	h.Set("Last-Modified", o.modified.Format(http.TimeFormat))
@@ -56,39 +48,22 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key s
 		return nil
 	}
 
+	start, length, status, e := readSpan(r, o, partNumber)
+	if e != nil {
+		return e
+	}
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("Content-Type", o.contentType)
-	start, length, status := int64(0), o.size, http.StatusOK
-	if partNumber > 0 {
-		if o.parts == nil {
-			if partNumber > 1 {
-				return errInvalidPartNumber(partNumber, 1)
-			}
-		} else {
-			if partNumber > len(o.parts) {
-				return errInvalidPartNumber(partNumber, len(o.parts))
-			}
-			p := o.parts[partNumber-1]
-			start, length = p.offset, p.size
-			h.Set("x-amz-mp-parts-count", strconv.Itoa(len(o.parts)))
-		}
-		if o.size > 0 {
-			status = http.StatusPartialContent
-		}
-	} else if rs := r.Header.Get("Range"); rs != "" {
-		a, n, ok, e := parseRange(rs, o.size)
-		if e != nil {
-			return e
-		}
-		if ok {
-			start, length, status = a, n, http.StatusPartialContent
-		}
+	if partNumber > 0 && o.parts != nil {
+		h.Set("x-amz-mp-parts-count", strconv.Itoa(len(o.parts)))
 	}
 	if status == http.StatusPartialContent {
 		h.Set("Content-Range", "bytes "+strconv.FormatInt(start, 10)+"-"+strconv.FormatInt(start+length-1, 10)+"/"+strconv.FormatInt(o.size, 10))
 	}
 	if strings.EqualFold(r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
-		s.setChecksumHeaders(h, o, partNumber, partNumber == 0 && start == 0 && length == o.size)
+		// Any byte range gets no checksum on S3, even one that covers the whole object: only
+		// a 200 (no Range, or one S3 ignored) is a full read.
+		s.setChecksumHeaders(h, o, partNumber, partNumber == 0 && status == http.StatusOK)
 	}
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	w.WriteHeader(status)
@@ -97,6 +72,58 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key s
 	}
 	s.writeBody(w, o, start, length)
 	return nil
+}
+
+// getParams reads and checks the versionId and partNumber of a GET or HEAD (0 for no part).
+func getParams(r *http.Request) (versionID string, partNumber int, e *s3Error) {
+	q := r.URL.Query()
+	versionID = q.Get("versionId")
+	if q.Has("versionId") && !validVersionID(versionID) {
+		return "", 0, errInvalidArgument("Invalid version id specified", "versionId", versionID)
+	}
+	if !q.Has("partNumber") {
+		return versionID, 0, nil
+	}
+	n, err := strconv.Atoi(q.Get("partNumber"))
+	if err != nil || n < 1 || n > maxParts {
+		return "", 0, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", q.Get("partNumber"))
+	}
+	if r.Header.Get("Range") != "" {
+		return "", 0, errInvalidRequest("Cannot specify both Range header and partNumber query parameter")
+	}
+	return versionID, n, nil
+}
+
+// readSpan returns the bytes of o a GET serves, by part number or Range, and the status: 206
+// for a part or a satisfiable range, 200 for the whole object (also when S3 ignores a Range).
+func readSpan(r *http.Request, o *object, partNumber int) (start, length int64, status int, e *s3Error) {
+	if partNumber == 0 {
+		if rs := r.Header.Get("Range"); rs != "" {
+			a, n, ok, e := parseRange(rs, o.size)
+			if e != nil {
+				return 0, 0, 0, e
+			}
+			if ok {
+				return a, n, http.StatusPartialContent, nil
+			}
+		}
+		return 0, o.size, http.StatusOK, nil
+	}
+	start, length, count := int64(0), o.size, 1 // a single-part object is its own part 1
+	if o.parts != nil {
+		count = len(o.parts)
+	}
+	if partNumber > count {
+		return 0, 0, 0, errInvalidPartNumber(partNumber, count)
+	}
+	if o.parts != nil {
+		p := o.parts[partNumber-1]
+		start, length = p.offset, p.size
+	}
+	if o.size == 0 {
+		return 0, 0, http.StatusOK, nil // no byte to put in a Content-Range
+	}
+	return start, length, http.StatusPartialContent, nil
 }
 
 // setChecksumHeaders adds the stored checksum S3 returns in checksum mode: the object's for a

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -299,10 +301,12 @@ func TestPutObjectComposite(t *testing.T) {
 	if got := resp.Header.Get("x-amz-checksum-sha256"); got != want {
 		t.Fatalf("composite %q, want %q", got, want)
 	}
-	// A byte range gets no checksum, as on S3.
-	resp, _ = do(t, sign(t, newReq(t, "GET", url+"/b/c", nil, "x-amz-checksum-mode", "ENABLED", "Range", "bytes=0-3"), nil))
-	if resp.Header.Get("x-amz-checksum-sha256") != "" {
-		t.Fatal("checksum on a range")
+	// A byte range gets no checksum, as on S3, even one that spans the whole object.
+	for _, rng := range []string{"bytes=0-3", "bytes=0-", "bytes=-1000"} {
+		resp, _ = do(t, sign(t, newReq(t, "GET", url+"/b/c", nil, "x-amz-checksum-mode", "ENABLED", "Range", rng), nil))
+		if resp.StatusCode != 206 || resp.Header.Get("x-amz-checksum-sha256") != "" {
+			t.Fatalf("Range %s: status %d, checksum %q", rng, resp.StatusCode, resp.Header.Get("x-amz-checksum-sha256"))
+		}
 	}
 }
 
@@ -343,4 +347,40 @@ func TestConcurrentReplace(t *testing.T) {
 		s.PutGenerated("b", "k", 1<<20, 1)
 	}
 	wg.Wait()
+}
+
+func TestGeneratedHugeCostsNothing(t *testing.T) {
+	s := New(Options{Now: func() time.Time { return testTime }})
+	const size, part = 100 << 30, 16 << 20 // 6400 parts
+	s.PutGeneratedObject("b", "huge", size, 1, PutOptions{PartSize: part, ChecksumAlgorithm: CRC32})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for _, c := range []struct{ method, query, rng string }{
+		{"HEAD", "", ""},
+		{"HEAD", "?partNumber=6400", ""},
+		{"GET", "", "bytes=-1000"},
+		{"GET", "", "bytes=107374182000-107374182399"},
+	} {
+		req := httptest.NewRequest(c.method, "http://sim/b/huge"+c.query, nil)
+		req.Header.Set("x-amz-checksum-mode", "ENABLED")
+		if c.rng != "" {
+			req.Header.Set("Range", c.rng)
+		}
+		sign(t, req, nil)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code/100 != 2 || rec.Header().Get("x-amz-checksum-crc32") != "" {
+			t.Fatalf("%s %s %s: %d, checksum %q", c.method, c.query, c.rng, rec.Code, rec.Header().Get("x-amz-checksum-crc32"))
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+		t.Fatalf("HEAD and GET of a 100 GiB generated object allocated %d bytes", got)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "S3 allows at most 10000") {
+			t.Fatalf("102400 parts: recovered %v, want a panic naming the limit", r)
+		}
+	}()
+	s.PutGeneratedObject("b", "too-many-parts", size, 1, PutOptions{PartSize: 1 << 20})
 }

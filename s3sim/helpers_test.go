@@ -82,7 +82,7 @@ func do(t *testing.T, req *http.Request) (*http.Response, []byte) {
 
 // s3ErrorBody is the parsed XML of an error answer.
 type s3ErrorBody struct {
-	Code, Message, Resource, RequestId, Region, Condition string
+	Code, Message, Resource, RequestId, HostId, Region, Condition string
 }
 
 // parseError parses an error body, failing the test if it is not S3's shape.
@@ -107,6 +107,9 @@ func wantError(t *testing.T, resp *http.Response, body []byte, status int, code 
 	}
 	if e.RequestId == "" || e.RequestId != resp.Header.Get("x-amz-request-id") {
 		t.Fatalf("RequestId %q does not match header %q", e.RequestId, resp.Header.Get("x-amz-request-id"))
+	}
+	if e.HostId == "" || e.HostId != resp.Header.Get("x-amz-id-2") {
+		t.Fatalf("HostId %q does not match header x-amz-id-2 %q", e.HostId, resp.Header.Get("x-amz-id-2"))
 	}
 	return e
 }

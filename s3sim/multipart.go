@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -114,7 +115,7 @@ func (s *Server) uploadPart(w http.ResponseWriter, r *http.Request, bucket, key,
 	if alg != "" && alg != u.sumAlg {
 		return errInvalidRequest("Checksum Type mismatch occurred, expected checksum Type: " + strings.ToLower(u.sumAlg) + ", actual checksum Type: " + strings.ToLower(alg))
 	}
-	data, e := s.readBody(r, payloadHash)
+	data, e := s.readObjectBody(r, payloadHash)
 	if e != nil {
 		return e
 	}
@@ -149,6 +150,9 @@ type completePart struct {
 	ChecksumSHA256    string
 }
 
+// incompletePart reports whether a listed part lacks its number or its ETag.
+func incompletePart(p completePart) bool { return p.PartNumber == 0 || p.ETag == "" }
+
 // checksum returns the part checksum the client listed for alg.
 func (p completePart) checksum(alg string) string {
 	switch alg {
@@ -174,11 +178,10 @@ func (s *Server) completeMultipartUpload(w http.ResponseWriter, r *http.Request,
 	var req struct {
 		Parts []completePart `xml:"Part"`
 	}
-	if err := xml.Unmarshal(body, &req); err != nil {
-		return newError(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
-	}
-	if len(req.Parts) == 0 {
-		return errInvalidRequest("You must specify at least one part")
+	// S3 answers MalformedXML, not InvalidRequest, to an empty part list and to a part
+	// without its PartNumber or ETag: the body fails its schema.
+	if err := xml.Unmarshal(body, &req); err != nil || len(req.Parts) == 0 || slices.ContainsFunc(req.Parts, incompletePart) {
+		return newError(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.")
 	}
 	o, sum, e := s.complete(bucket, key, r.URL.Query().Get("uploadId"), req.Parts)
 	if e != nil {

@@ -150,6 +150,11 @@ func TestMultipartErrors(t *testing.T) {
 	wantError(t, resp, body, 400, "InvalidPart")
 	resp, body = do(t, sign(t, newReq(t, "POST", url+"/b/e?uploadId="+c.id, []byte("<oops")), []byte("<oops")))
 	wantError(t, resp, body, 400, "MalformedXML")
+	resp, body = c.complete()
+	wantError(t, resp, body, 400, "MalformedXML") // no parts: AWS says MalformedXML, not InvalidRequest
+	noETag := []byte("<CompleteMultipartUpload><Part><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>")
+	resp, body = do(t, sign(t, newReq(t, "POST", url+"/b/e?uploadId="+c.id, noETag), noETag))
+	wantError(t, resp, body, 400, "MalformedXML")
 
 	// One short part alone is fine (it is the last).
 	resp, body = c.complete(2, e2)

@@ -15,6 +15,10 @@ import (
 // maxBody is the largest body the simulator accepts in one request (S3's single PUT limit).
 const maxBody = 5 << 30
 
+// maxPreallocate is the most readBody allocates up front on the word of Content-Length; a
+// larger body grows the buffer as it arrives.
+const maxPreallocate = 16 << 20
+
 // readBody reads a request body, checking it against the signed payload hash (when it is a hex
 // SHA-256) and Content-MD5, as S3 does.
 func (s *Server) readBody(r *http.Request, payloadHash string) ([]byte, *s3Error) {
@@ -23,7 +27,9 @@ func (s *Server) readBody(r *http.Request, payloadHash string) ([]byte, *s3Error
 	}
 	var buf bytes.Buffer
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
+		// Trust the declared length only so far: a client that declares 5 GiB and sends three
+		// bytes must not make the simulator allocate 5 GiB.
+		buf.Grow(int(min(r.ContentLength, maxPreallocate)))
 	}
 	n, err := io.Copy(&buf, io.LimitReader(r.Body, maxBody+1))
 	s.stats.received.Add(n)
@@ -48,6 +54,15 @@ func (s *Server) readBody(r *http.Request, payloadHash string) ([]byte, *s3Error
 		}
 	}
 	return data, nil
+}
+
+// readObjectBody is readBody for PutObject and UploadPart, which S3 refuses without a
+// Content-Length (a chunked body without one is answered 411, not read).
+func (s *Server) readObjectBody(r *http.Request, payloadHash string) ([]byte, *s3Error) {
+	if r.ContentLength < 0 {
+		return nil, newError(http.StatusLengthRequired, "MissingContentLength", "You must provide the Content-Length HTTP header.")
+	}
+	return s.readBody(r, payloadHash)
 }
 
 // isHexSHA256 reports whether v is 64 lower-case hex digits.
@@ -111,7 +126,7 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, bucket, key, 
 	if e != nil {
 		return e
 	}
-	data, e := s.readBody(r, payloadHash)
+	data, e := s.readObjectBody(r, payloadHash)
 	if e != nil {
 		return e
 	}

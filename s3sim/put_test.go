@@ -1,9 +1,15 @@
 package s3sim
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/base64"
+	"io"
+	"net/http/httptest"
+	"runtime"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestPutObject(t *testing.T) {
@@ -83,8 +89,16 @@ func TestDeleteObject(t *testing.T) {
 	if resp.StatusCode != 204 || resp.Header.Get("x-amz-delete-marker") != "true" {
 		t.Fatalf("DELETE: %d %v", resp.StatusCode, resp.Header)
 	}
+	marker := resp.Header.Get("x-amz-version-id")
 	resp, body := do(t, sign(t, newReq(t, "GET", url+"/b/k", nil), nil))
 	wantError(t, resp, body, 404, "NoSuchKey")
+	if resp.Header.Get("x-amz-delete-marker") != "true" || resp.Header.Get("x-amz-version-id") != marker || marker == "" {
+		t.Fatalf("404 of a deleted key: marker headers %v, want version %q", resp.Header, marker)
+	}
+	resp, body = do(t, sign(t, newReq(t, "HEAD", url+"/b/k?versionId="+marker, nil), nil))
+	if resp.StatusCode != 405 || resp.Header.Get("x-amz-delete-marker") != "true" || len(body) != 0 {
+		t.Fatalf("HEAD of a delete marker by versionId: %d %v", resp.StatusCode, resp.Header)
+	}
 	resp, body = do(t, sign(t, newReq(t, "GET", url+"/b/k?versionId="+v1.VersionID, nil), nil))
 	if string(body) != "one" {
 		t.Fatalf("old version after delete: %d %s", resp.StatusCode, body)
@@ -95,4 +109,39 @@ func TestMethodNotAllowed(t *testing.T) {
 	_, url := newTest(t, Options{})
 	resp, body := do(t, sign(t, newReq(t, "PATCH", url+"/b/k", nil), nil))
 	wantError(t, resp, body, 405, "MethodNotAllowed")
+}
+
+func TestPutDeclaredLengthDoesNotAllocate(t *testing.T) {
+	s := New(Options{Now: func() time.Time { return testTime }})
+	s.CreateBucket("b")
+	const declared = 2 << 30
+	req := httptest.NewRequest("PUT", "http://sim/b/k", strings.NewReader("abc"))
+	req.ContentLength = declared
+	sign(t, req, []byte("abc"))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > declared/4 {
+		t.Fatalf("a PUT declaring %d bytes and sending 3 allocated %d bytes", declared, got)
+	}
+	if rec.Code != 200 || rec.Header().Get("ETag") != quotedMD5([]byte("abc")) {
+		t.Fatalf("PUT: %d %v %s", rec.Code, rec.Header(), rec.Body)
+	}
+}
+
+func TestPutWithoutContentLength(t *testing.T) {
+	s, url := newTest(t, Options{})
+	s.CreateBucket("b")
+	body := []byte("chunked")
+	// A reader of unknown length makes net/http send Transfer-Encoding: chunked.
+	req := newReq(t, "PUT", url+"/b/k", nil)
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.ContentLength = -1
+	resp, got := do(t, signWith(t, req, body, defaultCreds, DefaultRegion, testTime))
+	wantError(t, resp, got, 411, "MissingContentLength")
+	if resp, _ := do(t, sign(t, newReq(t, "HEAD", url+"/b/k", nil), nil)); resp.StatusCode != 404 {
+		t.Fatalf("object stored from a chunked PUT: HEAD %d", resp.StatusCode)
+	}
 }

@@ -173,7 +173,12 @@ func (s *Server) URL() string {
 	return s.url
 }
 
-// Close stops serving and closes every connection. It is idempotent.
+// closeWait bounds how long Close waits for running handlers: a handler held by an OnGet
+// callback that never returns must not hang Close forever.
+const closeWait = 5 * time.Second
+
+// Close stops serving, closes every connection, and waits (up to closeWait) for the handlers
+// still running to notice and return, so no simulator goroutine outlives it. It is idempotent.
 func (s *Server) Close() error {
 	s.life.Lock()
 	defer s.life.Unlock()
@@ -184,5 +189,12 @@ func (s *Server) Close() error {
 	if s.hs == nil {
 		return nil
 	}
-	return s.hs.Close()
+	err := s.hs.Close()
+	// Handlers see their connection gone at their next write or sleep; that is quick, but
+	// http.Server.Close does not wait for it. Poll: a channel would need every handler to
+	// register, and this runs once per server.
+	for deadline := time.Now().Add(closeWait); s.stats.active.Load() > 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	return err
 }

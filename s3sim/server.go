@@ -1,9 +1,11 @@
 package s3sim
 
 import (
+	"encoding/xml"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -31,6 +33,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // dispatch runs the S3 operation named by the method, the path and the query.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, bucket, key, payloadHash string) *s3Error {
 	q := r.URL.Query()
+	if sub := unsupportedSubresource(q); sub != "" {
+		// Answering these as the plain operation (a listing for ?versions, the object's bytes
+		// for ?attributes) would hand a client a well-formed answer to the wrong question.
+		return errNotImplemented("?" + sub)
+	}
 	switch {
 	case bucket == "":
 		if r.Method == http.MethodGet {
@@ -44,6 +51,12 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, bucket, key, p
 		case http.MethodHead:
 			return s.headBucket(w, bucket)
 		case http.MethodGet:
+			if q.Has("location") {
+				return s.bucketLocation(w, bucket)
+			}
+			if q.Has("uploads") {
+				return errNotImplemented("?uploads (ListMultipartUploads)")
+			}
 			return s.listObjects(w, r, bucket)
 		case http.MethodDelete:
 			return s.deleteBucket(w, bucket)
@@ -95,4 +108,37 @@ func (s *Server) route(r *http.Request) (bucket, key string) {
 	}
 	bucket, key, _ = strings.Cut(path, "/")
 	return bucket, key
+}
+
+// subresources are the S3 query subresources the simulator does not serve. A request naming
+// one is refused with NotImplemented rather than served as the plain operation.
+var subresources = []string{"accelerate", "acl", "analytics", "attributes", "cors", "encryption",
+	"intelligent-tiering", "inventory", "legal-hold", "lifecycle", "logging", "metrics", "notification",
+	"object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication",
+	"requestPayment", "restore", "retention", "select", "tagging", "torrent", "versioning", "versions", "website"}
+
+// unsupportedSubresource returns the first unsupported subresource q names, or "".
+func unsupportedSubresource(q url.Values) string {
+	for _, sub := range subresources {
+		if q.Has(sub) {
+			return sub
+		}
+	}
+	return ""
+}
+
+// bucketLocation serves GetBucketLocation. S3 reports us-east-1 as an empty constraint.
+func (s *Server) bucketLocation(w http.ResponseWriter, bucket string) *s3Error {
+	if !s.bucketExists(bucket) {
+		return errNoSuchBucket(bucket)
+	}
+	res := struct {
+		XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ LocationConstraint"`
+		Region  string   `xml:",chardata"`
+	}{}
+	if s.region != "us-east-1" {
+		res.Region = s.region
+	}
+	s.writeXML(w, http.StatusOK, res)
+	return nil
 }

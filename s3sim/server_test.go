@@ -93,3 +93,61 @@ func TestVirtualHostStyle(t *testing.T) {
 		t.Fatalf("virtual-host GET: %d %s", resp.StatusCode, body)
 	}
 }
+
+func TestCloseWaitsForHandlers(t *testing.T) {
+	s := New(Options{})
+	if err := s.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	s.PutBytes("bkt", "k", []byte("hello"))
+	s.SetPublic("bkt", true)
+	entered, release := make(chan struct{}), make(chan struct{})
+	s.OnGet("bkt", "k", 1, func() { close(entered); <-release })
+	got := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(s.URL() + "/bkt/k")
+		if err == nil {
+			resp.Body.Close()
+		}
+		got <- err
+	}()
+	<-entered
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	// The client's error shows that Close has cut the connection; the handler is still held.
+	if err := <-got; err == nil {
+		t.Fatal("GET succeeded across Close")
+	}
+	select {
+	case <-closed:
+		t.Fatal("Close returned while a handler was still running")
+	default:
+	}
+	close(release)
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	if a := s.Stats().Active; a != 0 {
+		t.Fatalf("Active = %d after Close: a handler outlived it", a)
+	}
+}
+
+func TestSubresources(t *testing.T) {
+	s, url := newTest(t, Options{Region: "eu-west-3"})
+	s.PutBytes("bkt", "k", []byte("hello"))
+	get := func(path string) (*http.Response, []byte) {
+		t.Helper()
+		return do(t, signWith(t, newReq(t, "GET", url+path, nil), nil, defaultCreds, "eu-west-3", testTime))
+	}
+	for _, path := range []string{"/bkt/k?attributes", "/bkt/k?tagging", "/bkt?versions", "/bkt?uploads", "/bkt/k?acl"} {
+		resp, body := get(path)
+		wantError(t, resp, body, 501, "NotImplemented")
+	}
+	resp, body := get("/bkt?location")
+	want := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">eu-west-3</LocationConstraint>`
+	if resp.StatusCode != 200 || string(body) != want {
+		t.Fatalf("GetBucketLocation: %d %s", resp.StatusCode, body)
+	}
+	resp, body = get("/nobucket?location")
+	wantError(t, resp, body, 404, "NoSuchBucket")
+}

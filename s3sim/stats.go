@@ -27,6 +27,7 @@ type statsCounters struct {
 	maxActive atomic.Int64
 }
 
+// init empties the maps, for New and ResetStats.
 func (c *statsCounters) init() {
 	c.requests = map[string]int64{}
 	c.errors = map[string]int64{}

@@ -249,13 +249,21 @@ func (s *Server) newIDLocked() string {
 	return fmt.Sprintf("%016x%016x", genWord(0x5eed, s.seq), genWord(0x1d, s.seq))
 }
 
-// splitParts returns the parts of an object of size uploaded in parts of partSize, or nil.
+// maxParts is S3's limit on the parts of a multipart object.
+const maxParts = 10000
+
+// splitParts returns the parts of an object of size uploaded in parts of partSize, or nil. It
+// panics past S3's 10,000 parts: that is a test's mistake, and a tiny PartSize on a 100 GiB
+// generated object would otherwise allocate a part table as large as the machine.
 func splitParts(size, partSize int64) []objPart {
 	if partSize <= 0 {
 		return nil
 	}
 	if size == 0 {
 		return []objPart{{}}
+	}
+	if n := (size-1)/partSize + 1; n > maxParts {
+		panic(fmt.Sprintf("s3sim: %d bytes in parts of %d make %d parts; S3 allows at most %d: use a larger PartSize", size, partSize, n, maxParts))
 	}
 	var parts []objPart
 	for off := int64(0); off < size; off += partSize {
@@ -277,7 +285,9 @@ func multipartETag(concatMD5s []byte, n int) string {
 	return `"` + hex.EncodeToString(h[:]) + "-" + strconv.Itoa(n) + `"`
 }
 
-// lookup finds a version of bucket/key: the current one when versionID is empty.
+// lookup finds a version of bucket/key: the current one when versionID is empty. When that
+// current version is a delete marker it returns the marker with NoSuchKey, so the caller can
+// send the marker's headers with the 404, as S3 does.
 func (s *Server) lookup(bucketName, key, versionID string) (*object, *s3Error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -287,8 +297,11 @@ func (s *Server) lookup(bucketName, key, versionID string) (*object, *s3Error) {
 	}
 	versions := b.objects[key]
 	if versionID == "" {
-		if len(versions) == 0 || versions[len(versions)-1].deleteMarker {
+		if len(versions) == 0 {
 			return nil, errNoSuchKey(key)
+		}
+		if cur := versions[len(versions)-1]; cur.deleteMarker {
+			return cur, errNoSuchKey(key)
 		}
 		return versions[len(versions)-1], nil
 	}

@@ -92,7 +92,12 @@ func (p Profile) offsetsFor(pl plan, size int64) offsets {
 	if span == 0 {
 		return o
 	}
-	if pl.reset {
+	switch {
+	case pl.reset && p.ResetAt > 0:
+		// A fixed offset reproduces one exact failure (e.g. at byte 3,145,728); past the end
+		// of the body the Write loop never reaches it, so nothing happens.
+		o.end, o.endReset = p.ResetAt, true
+	case pl.reset:
 		rs := span
 		if p.ResetAfter > 0 && p.ResetAfter < span {
 			rs = p.ResetAfter

@@ -104,6 +104,32 @@ func TestReset(t *testing.T) {
 	}
 }
 
+func TestResetAt(t *testing.T) {
+	const at = 3000
+	p := Profile{Seed: 7, Reset: 1, ResetAt: at, ResetAfter: 100}
+	n, _ := newFakeNetwork(p)
+	obj := &object{data: testData(300_000, 2), piece: 8 << 10}
+	ts, c := serve(t, n, obj)
+	for k := range 3 {
+		_, body, err := get(t, c, http.MethodGet, ts.URL+"/b/k")
+		if !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("request %d: read error %v, want ECONNRESET", k, err)
+		}
+		if len(body) != at || !bytes.Equal(body, obj.data[:at]) {
+			t.Errorf("request %d: got %d bytes before the reset, want exactly %d", k, len(body), at)
+		}
+	}
+	// A body no longer than ResetAt arrives whole.
+	short := &object{data: testData(at, 5), piece: 1000}
+	ts, c = serve(t, n, short)
+	if _, body, err := get(t, c, http.MethodGet, ts.URL+"/b/k"); err != nil || !bytes.Equal(body, short.data) {
+		t.Errorf("body of exactly ResetAt bytes: %d bytes, %v", len(body), err)
+	}
+	if s := n.Stats(); s.Resets != 3 {
+		t.Errorf("stats %+v, want 3 resets", s)
+	}
+}
+
 func TestTruncate(t *testing.T) {
 	p := Profile{Seed: 3, Truncate: 1}
 	n, _ := newFakeNetwork(p)

@@ -63,6 +63,7 @@ type limitListener struct {
 	closed    chan struct{}
 }
 
+// newLimitListener wraps l; without MaxConns it only tags connections.
 func newLimitListener(n *Network, l net.Listener) *limitListener {
 	ll := &limitListener{Listener: l, n: n, closed: make(chan struct{})}
 	if n.p.MaxConns > 0 {
@@ -96,6 +97,7 @@ func (l *limitListener) Close() error {
 	return l.Listener.Close()
 }
 
+// release frees the slot of a connection that closed (or of a failed Accept).
 func (l *limitListener) release() {
 	if l.slots != nil {
 		<-l.slots

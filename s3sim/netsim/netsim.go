@@ -48,6 +48,7 @@ type Profile struct {
 	InternalError float64 // answer 500 InternalError
 	Reset         float64 // abort the connection (TCP RST) after N bytes of body
 	ResetAfter    int64   // N is uniform in [0, ResetAfter); 0 (or more than the body) = the body
+	ResetAt       int64   // when > 0, N is exactly ResetAt (no reset if the body is shorter)
 	Stall         float64 // stop sending for StallFor mid-body, then go on
 	StallFor      time.Duration
 	Truncate      float64 // end the body early, then close the connection (FIN)

@@ -114,7 +114,7 @@ func ParseProfile(s string) (Profile, error) {
 // ProfileKeys lists the keys ParseProfile knows.
 func ProfileKeys() []string {
 	return []string{"seed", "ttfb", "ttfb-jitter", "conn-rate", "total-rate", "slow-share", "slow-factor",
-		"max-conns", "slowdown", "internal-error", "reset", "reset-after", "stall", "stall-for", "truncate", "bitflip"}
+		"max-conns", "slowdown", "internal-error", "reset", "reset-after", "reset-at", "stall", "stall-for", "truncate", "bitflip"}
 }
 
 // profileKeys sets one field of a profile from text.
@@ -131,12 +131,14 @@ var profileKeys = map[string]func(p *Profile, v string) error{
 	"internal-error": func(p *Profile, v string) error { return parseShare(v, &p.InternalError) },
 	"reset":          func(p *Profile, v string) error { return parseShare(v, &p.Reset) },
 	"reset-after":    func(p *Profile, v string) error { return parseBytes(v, &p.ResetAfter) },
+	"reset-at":       func(p *Profile, v string) error { return parseBytes(v, &p.ResetAt) },
 	"stall":          func(p *Profile, v string) error { return parseShare(v, &p.Stall) },
 	"stall-for":      func(p *Profile, v string) error { return parseDuration(v, &p.StallFor) },
 	"truncate":       func(p *Profile, v string) error { return parseShare(v, &p.Truncate) },
 	"bitflip":        func(p *Profile, v string) error { return parseShare(v, &p.BitFlip) },
 }
 
+// parseInt reads a signed integer (a seed).
 func parseInt(v string, dst *int64) error {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
@@ -146,6 +148,7 @@ func parseInt(v string, dst *int64) error {
 	return nil
 }
 
+// parseCount reads a non-negative count (0 = unlimited).
 func parseCount(v string, dst *int) error {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
@@ -155,6 +158,7 @@ func parseCount(v string, dst *int) error {
 	return nil
 }
 
+// parseDuration reads a non-negative Go duration.
 func parseDuration(v string, dst *time.Duration) error {
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 {
@@ -164,6 +168,7 @@ func parseDuration(v string, dst *time.Duration) error {
 	return nil
 }
 
+// parseShare reads a probability or a fraction, 0..1.
 func parseShare(v string, dst *float64) error {
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || f < 0 || f > 1 {
@@ -177,6 +182,7 @@ func parseShare(v string, dst *float64) error {
 var byteUnits = map[string]float64{"": 1, "b": 1, "kb": kB, "mb": mB, "gb": gB,
 	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}
 
+// parseBytes reads a size or a rate with an optional decimal or binary unit and "/s".
 func parseBytes(v string, dst *int64) error {
 	s := strings.TrimSuffix(strings.ToLower(v), "/s")
 	i := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })

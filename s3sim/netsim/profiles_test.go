@@ -43,6 +43,7 @@ func TestParseProfile(t *testing.T) {
 		{"s3, conn-rate=50MB/s ,slowdown=0.05,stall-for=1.5s,max-conns=4", custom},
 		{"ttfb=10ms,total-rate=1GiB,reset-after=64KiB,seed=-3,bitflip=1",
 			Profile{TTFB: 10 * time.Millisecond, TotalRate: 1 << 30, ResetAfter: 64 << 10, Seed: -3, BitFlip: 1}},
+		{"flaky,reset=1,reset-at=3MiB", func() Profile { p := Flaky(); p.Reset, p.ResetAt = 1, 3<<20; return p }()},
 		{"", Profile{}},
 	}
 	for _, tc := range ok {
@@ -54,7 +55,7 @@ func TestParseProfile(t *testing.T) {
 	bad := map[string]string{
 		"nope":             `unknown network profile "nope": use one of lan, s3, flaky, slowtail`,
 		"s3,flaky":         `network profile "s3,flaky": "flaky" is not key=value; a name may come only first`,
-		"s3,speed=1":       `network profile "s3,speed=1": unknown key "speed": use one of seed, ttfb, ttfb-jitter, conn-rate, total-rate, slow-share, slow-factor, max-conns, slowdown, internal-error, reset, reset-after, stall, stall-for, truncate, bitflip`,
+		"s3,speed=1":       `network profile "s3,speed=1": unknown key "speed": use one of seed, ttfb, ttfb-jitter, conn-rate, total-rate, slow-share, slow-factor, max-conns, slowdown, internal-error, reset, reset-after, reset-at, stall, stall-for, truncate, bitflip`,
 		"slowdown=2":       `network profile "slowdown=2": slowdown: "2" is not a share between 0 and 1`,
 		"conn-rate=fast":   `network profile "conn-rate=fast": conn-rate: "fast" is not a size such as 80MB or 64KiB (0 = unlimited)`,
 		"ttfb=5":           `network profile "ttfb=5": ttfb: "5" is not a duration such as 25ms`,
