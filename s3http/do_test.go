@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 
@@ -91,5 +92,39 @@ func TestDoCredentialsError(t *testing.T) {
 	}
 	if n := c.Requests.Load(); n != 0 {
 		t.Errorf("Requests = %d, want none sent", n)
+	}
+}
+
+// TestDoSendsClientHeader checks that Client.Header goes, signed, with requests to S3
+// locations and not with direct URLs.
+func TestDoSendsClientHeader(t *testing.T) {
+	var mu sync.Mutex
+	var payer, auth []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		payer = append(payer, r.Header.Get("X-Amz-Request-Payer"))
+		auth = append(auth, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	c, _ := newClient(srv)
+	c.Header = http.Header{"X-Amz-Request-Payer": {"requester"}}
+	c.Credentials = func(context.Context) (sigv4.Credentials, error) {
+		return sigv4.Credentials{AccessKeyID: "AKID", SecretAccessKey: "secret"}, nil
+	}
+	for _, loc := range []endpoint.Location{s3Loc(t, srv), directLoc(t, srv, "/b/k?X-Amz-Signature=x")} {
+		resp, err := c.Do(context.Background(), "HEAD", loc, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		DrainClose(resp.Body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if payer[0] != "requester" || !strings.Contains(auth[0], "x-amz-request-payer") {
+		t.Errorf("S3 location: payer %q, Authorization %q: want the header sent and signed", payer[0], auth[0])
+	}
+	if payer[1] != "" {
+		t.Errorf("direct URL: payer %q, want none", payer[1])
 	}
 }

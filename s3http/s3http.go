@@ -31,6 +31,9 @@ type Client struct {
 	// Log, when set, receives one line per request at Debug level (method, URL without
 	// secrets, range, status, duration). Nothing secret is ever passed to it.
 	Log *slog.Logger
+	// Header is sent, and signed, with every request to an S3 location (not to direct URLs,
+	// whose signatures cover a fixed set of headers): x-amz-request-payer, for one.
+	Header http.Header
 	// Now returns the signing time; nil means time.Now.
 	Now func() time.Time
 
@@ -87,6 +90,13 @@ func (c *Client) newRequest(ctx context.Context, method string, loc endpoint.Loc
 	req.Header = hdr.Clone()
 	if req.Header == nil {
 		req.Header = http.Header{}
+	}
+	if loc.Signed() {
+		for k, v := range c.Header {
+			if _, set := req.Header[k]; !set {
+				req.Header[k] = v
+			}
+		}
 	}
 	if !loc.Signed() {
 		// A direct URL goes out exactly as the user gave it (a presigned URL's signature

@@ -23,6 +23,7 @@ type s3Options struct {
 	Profile      string
 	PathStyle    bool
 	VersionID    string
+	RequestPayer string
 	NoSign       bool
 	AccessKeyID  string
 	SecretKey    string
@@ -41,6 +42,7 @@ func s3OptionsFrom(c *cli.Context) s3Options {
 		Profile:      c.String("profile"),
 		PathStyle:    c.Bool("path-style"),
 		VersionID:    c.String("version-id"),
+		RequestPayer: c.String("request-payer"),
 		NoSign:       c.Bool("no-sign-request"),
 		AccessKeyID:  c.String("access-key-id"),
 		SecretKey:    c.String("secret-access-key"),
@@ -61,6 +63,9 @@ func (o s3Options) getenv(k string) string {
 // open resolves source into an object ready for requests: its location (region from the flag,
 // the environment or the profile) and a client with credentials, unless the request is unsigned.
 func (o s3Options) open(source string) (*s3http.Object, error) {
+	if o.RequestPayer != "" && o.RequestPayer != "requester" {
+		return nil, usagef("--request-payer %q: the only value is \"requester\"", o.RequestPayer)
+	}
 	chain := credentials.NewChain(credentials.Options{
 		AccessKeyID: o.AccessKeyID, SecretAccessKey: o.SecretKey, SessionToken: o.SessionToken,
 		Profile: o.Profile, Getenv: o.Getenv,
@@ -87,6 +92,9 @@ func (o s3Options) open(source string) (*s3http.Object, error) {
 	client, err := o.client()
 	if err != nil {
 		return nil, err
+	}
+	if o.RequestPayer != "" {
+		client.Header = http.Header{"X-Amz-Request-Payer": {o.RequestPayer}}
 	}
 	if loc.Signed() && !o.NoSign {
 		// Fail now, with the chain's one-line explanation, rather than on the first request.

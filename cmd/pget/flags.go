@@ -23,6 +23,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "profile", Category: catS3, Usage: "profile in ~/.aws/credentials and ~/.aws/config (env AWS_PROFILE)"},
 		&cli.StringFlag{Name: "version-id", Category: catS3, Usage: "a version of the object other than the current one (versioned buckets)"},
 		&cli.BoolFlag{Name: "path-style", Category: catS3, Usage: "address the bucket in the path (https://host/bucket/key) instead of the host name"},
+		&cli.StringFlag{Name: "request-payer", Category: catS3, Usage: "\"requester\" to download from a Requester Pays bucket, agreeing to pay for the transfer"},
 		&cli.BoolFlag{Name: "no-sign-request", Category: catS3, Usage: "send unsigned requests, for public buckets"},
 		&cli.StringFlag{Name: "access-key-id", Category: catS3, Usage: "access key id (prefer env AWS_ACCESS_KEY_ID: flags show in the process list)"},
 		&cli.StringFlag{Name: "secret-access-key", Category: catS3, Usage: "secret access key (prefer env AWS_SECRET_ACCESS_KEY)"},
