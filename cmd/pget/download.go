@@ -120,15 +120,27 @@ func download(ctx context.Context, o downloadOptions) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	file, err := assemble.Create(dest, plan.Length, assemble.Options{Force: o.Force})
+	stats, err := fetchPlan(ctx, o, obj, plan, dest)
 	if err != nil {
 		return result{}, err
 	}
-	defer file.Close()
+	return result{
+		Dest: dest, Bytes: stats.Bytes, Elapsed: time.Since(start),
+		Requests: obj.Client.Requests.Load(), Retries: stats.Retries,
+	}, nil
+}
 
+// fetchPlan fetches plan into a partial file beside dest and, once every byte is there, moves
+// it into place.
+func fetchPlan(ctx context.Context, o downloadOptions, obj *s3http.Object, plan planner.Plan, dest string) (fetch.Stats, error) {
+	file, err := assemble.Create(dest, plan.Length, assemble.Options{Force: o.Force})
+	if err != nil {
+		return fetch.Stats{}, err
+	}
+	defer file.Close()
 	bar := newProgress(o.Progress, filepath.Base(dest), plan.Length, o.Bar)
 	src := fetch.SourceFunc(func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
-		return obj.GetRange(ctx, off, n, info.ETag)
+		return obj.GetRange(ctx, off, n, plan.Object.ETag)
 	})
 	stats, err := fetch.Run(ctx, plan, src, file, fetch.Options{
 		Concurrency: o.Concurrency, Retries: o.Retries, StallTimeout: o.StallTimeout,
@@ -136,22 +148,16 @@ func download(ctx context.Context, o downloadOptions) (result, error) {
 	})
 	bar.Finish(err == nil)
 	if err != nil {
-		return result{}, fetchError(ctx, err, file)
+		return stats, fetchError(ctx, err, file)
 	}
 	// Like aws s3 cp, the file carries the object's Last-Modified; set before the rename so the
 	// file never appears with another time.
-	if !info.LastModified.IsZero() {
-		if err := os.Chtimes(file.PartialPath(), time.Time{}, info.LastModified); err != nil {
-			return result{}, err
+	if lm := plan.Object.LastModified; !lm.IsZero() {
+		if err := os.Chtimes(file.PartialPath(), time.Time{}, lm); err != nil {
+			return stats, err
 		}
 	}
-	if err := file.Commit(); err != nil {
-		return result{}, err
-	}
-	return result{
-		Dest: dest, Bytes: stats.Bytes, Elapsed: time.Since(start),
-		Requests: obj.Client.Requests.Load(), Retries: stats.Retries,
-	}, nil
+	return stats, file.Commit()
 }
 
 // fetchError explains a failed fetch and where its bytes are.
