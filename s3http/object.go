@@ -179,7 +179,13 @@ func (o *Object) headByGet(ctx context.Context, hdr http.Header) (*http.Response
 	}
 	DrainClose(resp.Body)
 	switch resp.StatusCode {
-	case http.StatusOK: // the server ignored Range: its Content-Length is the size
+	case http.StatusOK:
+		// The server ignored Range. An empty object needs no range; any other cannot be
+		// fetched in parts, and saying so now is better than after creating a file.
+		if resp.ContentLength != 0 {
+			return nil, &Error{StatusCode: resp.StatusCode, Code: "RangeNotHonored", Method: http.MethodGet, Resource: o.Loc.String(),
+				Message: "the server ignores Range requests and sends the whole file; pget downloads in ranges and cannot use it"}
+		}
 	case http.StatusPartialContent:
 		size, ok := contentRangeTotal(resp.Header.Get("Content-Range"))
 		if !ok {

@@ -315,16 +315,20 @@ func TestHeadOfDirectURL(t *testing.T) {
 		status int
 		cr     string
 		body   string
-		size   string
+		size   string // Content-Length of the answer, or the error it must be
 	}{
 		{"ranged", http.StatusPartialContent, "bytes 0-0/123456", "x", "123456"},
 		{"empty object", http.StatusRequestedRangeNotSatisfiable, "bytes */0", "", "0"},
-		{"range ignored", http.StatusOK, "", "0123456789", "10"},
+		{"empty file, range ignored", http.StatusOK, "", "", "0"},
+		{"range ignored", http.StatusOK, "", "0123456789", "RangeNotHonored: the server ignores Range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var methods []string
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				methods = append(methods, r.Method+" "+r.Header.Get("Range"))
+				if amz := r.Header.Get("X-Amz-Checksum-Mode"); amz != "" {
+					t.Errorf("a direct URL was sent X-Amz-Checksum-Mode %q: its signature does not cover it", amz)
+				}
 				if tc.cr != "" {
 					w.Header().Set("Content-Range", tc.cr)
 				}
@@ -334,7 +338,14 @@ func TestHeadOfDirectURL(t *testing.T) {
 			}))
 			defer srv.Close()
 			c, _ := newClient(srv)
-			resp, err := (&Object{Client: c, Loc: directLoc(t, srv, "/b/k?X-Amz-Signature=abc")}).Head(context.Background(), nil)
+			hdr := http.Header{"X-Amz-Checksum-Mode": {"ENABLED"}}
+			resp, err := (&Object{Client: c, Loc: directLoc(t, srv, "/b/k?X-Amz-Signature=abc")}).Head(context.Background(), hdr)
+			if strings.Contains(tc.size, ":") {
+				if err == nil || !strings.HasPrefix(err.Error(), tc.size) {
+					t.Fatalf("error %v, want %q", err, tc.size)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,17 +92,21 @@ func (c *Client) newRequest(ctx context.Context, method string, loc endpoint.Loc
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}
-	if loc.Signed() {
-		for k, v := range c.Header {
-			if _, set := req.Header[k]; !set {
-				req.Header[k] = v
-			}
-		}
-	}
 	if !loc.Signed() {
 		// A direct URL goes out exactly as the user gave it (a presigned URL's signature
-		// covers its encoding).
+		// covers its encoding), and without x-amz-* headers: S3 refuses a presigned request
+		// that carries one its signature does not cover.
+		for k := range req.Header {
+			if strings.HasPrefix(http.CanonicalHeaderKey(k), "X-Amz-") {
+				delete(req.Header, k)
+			}
+		}
 		return req, nil
+	}
+	for k, v := range c.Header {
+		if _, set := req.Header[k]; !set {
+			req.Header[k] = v
+		}
 	}
 	// Encode the key the way SigV4 does, so an unsigned request names the same object as a
 	// signed one would (Go leaves characters such as '+' and '!' bare, which S3 may read

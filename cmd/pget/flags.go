@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -47,54 +48,68 @@ func downloadFlags() []cli.Flag {
 	}
 }
 
-// valueFlags returns the names (with dashes) of the flags that take a value, for permuteArgs.
-func valueFlags(flags []cli.Flag) map[string]bool {
-	m := map[string]bool{}
-	for _, f := range flags {
-		if _, isBool := f.(*cli.BoolFlag); isBool {
-			continue
-		}
-		for _, n := range f.Names() {
-			if len(n) == 1 {
-				m["-"+n] = true
-			} else {
-				m["--"+n] = true
-			}
-			m["-"+n] = true
-		}
-	}
-	return m
+// flagSpec is what permuteArgs needs to know of the flags: which take a value (by every
+// spelling, "-c", "--concurrency", "-concurrency") and the one-letter names ("cfqv...").
+type flagSpec struct {
+	takesValue map[string]bool
+	short      string
 }
 
-// permuteArgs moves flags written after the positional arguments in front of them, so
-// `pget s3://b/k out --force` works as users of aws cli and s5cmd expect (urfave/cli v2 stops at
-// the first positional argument). A lone "--" ends flag parsing as usual.
+func specOf(flags []cli.Flag) flagSpec {
+	spec := flagSpec{takesValue: map[string]bool{}, short: "h"}
+	for _, f := range flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			if len(n) == 1 && !strings.Contains(spec.short, n) {
+				spec.short += n
+			}
+			if !isBool {
+				spec.takesValue["-"+n] = true
+				spec.takesValue["--"+n] = true
+			}
+		}
+	}
+	return spec
+}
+
+// permuteArgs puts every flag before the positional arguments, so flags may stand anywhere, as
+// users of aws cli and s5cmd expect (urfave/cli v2 stops at the first positional argument):
+// `pget s3://b/k out --force` and `pget --endpoint-url URL stat s3://b/k` both work. When the
+// first positional argument names a command, the flags go after it, so the command parses them
+// all and refuses any it does not take rather than ignoring them. A lone "--" ends the flags.
 func permuteArgs(app *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
 	}
-	flags := app.Flags
-	rest := args[1:]
+	all := append([]cli.Flag{}, app.Flags...)
 	for _, c := range app.Commands {
-		if len(rest) > 0 && (rest[0] == c.Name || c.HasName(rest[0])) {
-			flags = append(append([]cli.Flag{}, flags...), c.Flags...)
-			return append([]string{args[0], rest[0]}, permute(rest[1:], valueFlags(flags))...)
-		}
+		all = append(all, c.Flags...)
 	}
-	return append([]string{args[0]}, permute(rest, valueFlags(flags))...)
+	flags, positional := splitArgs(args[1:], specOf(all))
+	out := []string{args[0]}
+	if len(positional) > 0 && app.Command(positional[0]) != nil {
+		out, positional = append(out, positional[0]), positional[1:]
+	} else if wantsHelp(flags) {
+		// Help shows the app's help; urfave would read SOURCE as a help topic.
+		positional = nil
+	}
+	out = append(out, flags...)
+	if len(positional) > 0 {
+		out = append(append(out, "--"), positional...)
+	}
+	return out
 }
 
-func permute(args []string, takesValue map[string]bool) []string {
-	var flags, positional []string
+// splitArgs separates flags (with their values) from positional arguments.
+func splitArgs(args []string, spec flagSpec) (flags, positional []string) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case a == "--":
-			positional = append(positional, args[i+1:]...)
-			i = len(args)
-		case len(a) > 1 && a[0] == '-' && a != "-":
+			return flags, append(positional, args[i+1:]...)
+		case len(a) > 1 && a[0] == '-':
 			flags = append(flags, a)
-			if takesValue[a] && i+1 < len(args) {
+			if (spec.takesValue[a] || spec.takesValue[spec.lastShort(a)]) && i+1 < len(args) {
 				flags = append(flags, args[i+1])
 				i++
 			}
@@ -102,10 +117,31 @@ func permute(args []string, takesValue map[string]bool) []string {
 			positional = append(positional, a)
 		}
 	}
-	if len(positional) == 0 {
-		return flags
+	return flags, positional
+}
+
+// lastShort is the last letter of combined short flags as a flag ("-qc" -> "-c"), the only one
+// of them that may take the next argument as its value; "" when a is not combined short flags
+// (a long flag written with one dash, such as -force, is in takesValue or is a bool).
+func (spec flagSpec) lastShort(a string) string {
+	if len(a) < 3 || a[1] == '-' || strings.Contains(a, "=") || spec.takesValue[a] {
+		return ""
 	}
-	return append(append(flags, "--"), positional...)
+	for _, r := range a[1:] {
+		if !strings.ContainsRune(spec.short, r) {
+			return ""
+		}
+	}
+	return "-" + a[len(a)-1:]
+}
+
+func wantsHelp(flags []string) bool {
+	for _, f := range flags {
+		if f == "-h" || f == "--help" || f == "-help" {
+			return true
+		}
+	}
+	return false
 }
 
 // defaultRetries is how often a request is retried after a passing fault.

@@ -59,6 +59,21 @@ func TestVersitygw(t *testing.T) {
 		requireSameBytes(t, dest, data[40:4000001])
 	})
 
+	t.Run("presigned URL", func(t *testing.T) {
+		code, stdout, stderr := runPget(t, gw, "presign", "--expires", "5m", "s3://"+bucket+"/size-8388609.bin")
+		if code != 0 {
+			t.Fatalf("presign: exit %d: %s", code, stderr)
+		}
+		dest := filepath.Join(t.TempDir(), "out.bin")
+		var out, errOut bytes.Buffer
+		// No keys: the URL carries its own signature.
+		code = run([]string{"pget", "-q", "-c", "4", "--chunk-size", "1MiB", strings.TrimSpace(stdout), dest}, &out, &errOut)
+		if code != 0 {
+			t.Fatalf("download of the presigned URL: exit %d: %s", code, errOut.String())
+		}
+		requireSameBytes(t, dest, objects["size-8388609.bin"])
+	})
+
 	t.Run("wrong secret", func(t *testing.T) {
 		dest := filepath.Join(t.TempDir(), "out.bin")
 		code, _, stderr := runPgetKeys(t, gw, versitygw.AccessKeyID, "not-the-secret", "s3://"+bucket+"/size-1.bin", dest)

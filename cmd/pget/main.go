@@ -95,7 +95,9 @@ Examples:
 		Flags:           append(append(downloadFlags(), commonFlags()...), versionFlag()),
 		Action:          downloadAction,
 		HideHelpCommand: true,
-		Commands:        commands(),
+		// -qf means -q -f, as in other Unix tools.
+		UseShortOptionHandling: true,
+		Commands:               commands(),
 		// Errors are printed once, by run; urfave must not print or exit on its own.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
@@ -107,6 +109,7 @@ func commands() []*cli.Command {
 	cmds := []*cli.Command{statCommand(), presignCommand(), demoCommand()}
 	for _, c := range cmds {
 		c.OnUsageError = onUsageError
+		c.UseShortOptionHandling = true
 	}
 	return cmds
 }
