@@ -255,20 +255,27 @@ func (s *Server) verify(r *http.Request, sr *sigRequest, presigned bool) *s3Erro
 	return nil
 }
 
-// checkSignedHeaders requires host, and (for header auth) every x-amz-* header, to be signed,
-// as S3 does.
+// presignedUnsignedOK names the one x-amz-* header S3 accepts unsigned on a presigned request:
+// a presigned URL signs UNSIGNED-PAYLOAD in its query, and S3 lets whoever uses it send
+// x-amz-content-sha256 without signing it (a hex value is still checked against the body).
+// Any other unsigned x-amz-* header (x-amz-checksum-mode, x-amz-request-payer, ...) is refused,
+// because it would change the request beyond what the URL's signer allowed.
+const presignedUnsignedOK = "x-amz-content-sha256"
+
+// checkSignedHeaders requires host and every x-amz-* header to be signed, as S3 does for both
+// header auth and presigned URLs (less presignedUnsignedOK on a presigned request), answering
+// AccessDenied with the unsigned names in <HeadersNotSigned>.
 func checkSignedHeaders(r *http.Request, signed []string, presigned bool) *s3Error {
 	var missing []string
 	if !slices.Contains(signed, "host") {
 		missing = append(missing, "host")
 	}
-	if !presigned {
-		for name := range r.Header {
-			lower := strings.ToLower(name)
-			if strings.HasPrefix(lower, "x-amz-") && !slices.Contains(signed, lower) {
-				missing = append(missing, lower)
-			}
+	for name := range r.Header {
+		lower := strings.ToLower(name)
+		if !strings.HasPrefix(lower, "x-amz-") || slices.Contains(signed, lower) || presigned && lower == presignedUnsignedOK {
+			continue
 		}
+		missing = append(missing, lower)
 	}
 	if len(missing) == 0 {
 		return nil

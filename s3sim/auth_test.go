@@ -1,6 +1,7 @@
 package s3sim
 
 import (
+	"encoding/xml"
 	"net/http"
 	"strings"
 	"testing"
@@ -172,6 +173,60 @@ func TestAuthPresigned(t *testing.T) {
 	now = testTime.Add(59 * time.Minute)
 	if resp, _ := do(t, newReq(t, "GET", u, nil)); resp.StatusCode != 200 {
 		t.Fatalf("presigned GET after 59 min: %d", resp.StatusCode)
+	}
+}
+
+// TestAuthPresignedUnsignedHeaders checks that a presigned request, like a header-signed one,
+// may carry no x-amz-* header its signature does not cover (x-amz-content-sha256 excepted).
+func TestAuthPresignedUnsignedHeaders(t *testing.T) {
+	s, url := newTest(t, Options{})
+	s.PutBytes("b", "k", []byte("hello"))
+	// presign returns a URL for GET /b/k whose signature covers the given headers (pairs).
+	presign := func(signed ...string) string {
+		u, err := (&sigv4.Signer{Region: DefaultRegion}).Presign(newReq(t, "GET", url+"/b/k", nil, signed...), defaultCreds, time.Hour, testTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.String()
+	}
+	plain := presign()
+	for _, c := range []struct {
+		name      string
+		url       string
+		hdr       []string // sent with the request, signed or not
+		notSigned string   // the <HeadersNotSigned> of a refusal; "" for success
+	}{
+		{"no extra header", plain, nil, ""},
+		{"unsigned checksum mode", plain, []string{"X-Amz-Checksum-Mode", "ENABLED"}, "x-amz-checksum-mode"},
+		{"two unsigned, sorted", plain, []string{"X-Amz-Request-Payer", "requester", "X-Amz-Checksum-Mode", "ENABLED"}, "x-amz-checksum-mode, x-amz-request-payer"},
+		{"signed checksum mode", presign("X-Amz-Checksum-Mode", "ENABLED"), []string{"X-Amz-Checksum-Mode", "ENABLED"}, ""},
+		{"signed one, unsigned other", presign("X-Amz-Checksum-Mode", "ENABLED"), []string{"X-Amz-Checksum-Mode", "ENABLED", "X-Amz-Meta-Extra", "1"}, "x-amz-meta-extra"},
+		{"unsigned content sha256 is exempt", plain, []string{"X-Amz-Content-Sha256", sigv4.UnsignedPayload}, ""},
+		{"non-amz header needs no signing", plain, []string{"X-Custom", "1"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, body := do(t, newReq(t, "GET", c.url, nil, c.hdr...))
+			if c.notSigned == "" {
+				if resp.StatusCode != 200 || string(body) != "hello" {
+					t.Fatalf("got %d %q, want 200 \"hello\"", resp.StatusCode, body)
+				}
+				return
+			}
+			e := wantError(t, resp, body, 403, "AccessDenied")
+			if e.Message != "There were headers present in the request which were not signed" {
+				t.Fatalf("message %q", e.Message)
+			}
+			var extra struct{ HeadersNotSigned string }
+			if err := xml.Unmarshal(body, &extra); err != nil {
+				t.Fatal(err)
+			}
+			if extra.HeadersNotSigned != c.notSigned {
+				t.Fatalf("HeadersNotSigned = %q, want %q", extra.HeadersNotSigned, c.notSigned)
+			}
+			if strings.Contains(string(body), "X-Amz-Signature") || strings.Contains(string(body), DefaultSecretAccessKey) {
+				t.Fatalf("error body leaks a secret: %s", body)
+			}
+		})
 	}
 }
 
