@@ -322,6 +322,8 @@ func TestRetryable(t *testing.T) {
 		{&url.Error{Op: "Get", URL: "https://h/k", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "h", IsNotFound: true}}}, false},
 		{&url.Error{Op: "Get", URL: "https://h/k", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "server misbehaving", Name: "h", IsTemporary: true}}}, true},
 		{&url.Error{Op: "Get", URL: "https://h/k", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}, true},
+		{&url.Error{Op: "Get", URL: "https://h/k", Err: errors.New("http: server gave HTTP response to HTTPS client")}, false},
+		{&url.Error{Op: "Get", URL: "https://h/k", Err: tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}}, false},
 	} {
 		if got := retryable(tc.err); got != tc.want {
 			t.Errorf("retryable(%v) = %v, want %v", tc.err, got, tc.want)

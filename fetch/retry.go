@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -48,16 +49,20 @@ func retryable(err error) bool {
 }
 
 // permanentNetError reports network errors that come back the same on every attempt: a
-// certificate that does not verify, and a host name that does not exist. *url.Error is a
-// net.Error whatever it wraps, so without this they would be retried with backoff for minutes.
+// certificate that does not verify, a host name that does not exist, a server that does not
+// speak TLS. *url.Error is a net.Error whatever it wraps, so without this they would be retried
+// with backoff for minutes.
 func permanentNetError(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var unknownCA x509.UnknownAuthorityError
 	var badHost x509.HostnameError
 	var invalid x509.CertificateInvalidError
+	var record tls.RecordHeaderError
 	var dnsErr *net.DNSError
 	return errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &badHost) ||
-		errors.As(err, &invalid) || errors.As(err, &dnsErr) && dnsErr.IsNotFound
+		errors.As(err, &invalid) || errors.As(err, &record) || errors.As(err, &dnsErr) && dnsErr.IsNotFound ||
+		// net/http says this in an error of no type of its own.
+		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }
 
 // jitter draws backoff delays from one source shared by the workers of a run.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -116,11 +115,7 @@ func (o s3Options) region(chain *credentials.Chain) (string, error) {
 			return r, nil
 		}
 	}
-	r, err := chain.Region()
-	if err != nil {
-		return "", fmt.Errorf("reading the profile's region: %w", err)
-	}
-	return r, nil
+	return chain.Region()
 }
 
 // client builds the one HTTP client of the run.

@@ -74,6 +74,9 @@ func demoAction(c *cli.Context) error {
 		dest := filepath.Join(dir, fmt.Sprintf("copy%d.bin", i))
 		r.res, err = download(c.Context, demoDownload(sim, bucket, key, dest, r.concurrency, c.Bool("quiet"), out))
 		if err != nil {
+			if c.Context.Err() != nil {
+				return c.Context.Err() // the partial file goes with the demo's directory
+			}
 			return err
 		}
 		if got, err := fileSHA256(dest); err != nil || got != want {

@@ -30,6 +30,7 @@ type downloadOptions struct {
 	Force        bool
 	Bar          bool      // show a progress bar on Progress when it is a terminal
 	Progress     io.Writer // where the bar goes
+	Notices      io.Writer // where retries of the HEAD are announced; nil: nowhere
 }
 
 // result is what a finished download reports in its summary.
@@ -43,7 +44,7 @@ type result struct {
 
 func downloadAction(c *cli.Context) error {
 	if c.Bool("version") {
-		fmt.Fprintf(c.App.Writer, "pget version %s\n", version)
+		fmt.Fprintf(c.App.Writer, "pget version %s\n", pgetVersion())
 		return nil
 	}
 	opts, err := downloadOptionsFrom(c)
@@ -52,7 +53,7 @@ func downloadAction(c *cli.Context) error {
 	}
 	res, err := download(c.Context, opts)
 	if err != nil {
-		return err
+		return withHint(err, opts.S3)
 	}
 	if !c.Bool("quiet") {
 		fmt.Fprintln(c.App.ErrWriter, summaryLine(res))
@@ -72,6 +73,9 @@ func downloadOptionsFrom(c *cli.Context) (downloadOptions, error) {
 		S3: s3OptionsFrom(c), Source: args[0],
 		Concurrency: c.Int("concurrency"), Retries: c.Int("retries"), StallTimeout: c.Duration("stall-timeout"),
 		Force: c.Bool("force"), Bar: !c.Bool("quiet") && !c.Bool("no-progress"), Progress: c.App.ErrWriter,
+	}
+	if !c.Bool("quiet") {
+		o.Notices = c.App.ErrWriter
 	}
 	if len(args) == 2 {
 		o.Dest = args[1]
@@ -112,7 +116,7 @@ func download(ctx context.Context, o downloadOptions) (result, error) {
 	if _, err := os.Lstat(dest); err == nil && !o.Force {
 		return result{}, fmt.Errorf("%s already exists; use --force to replace it", dest)
 	}
-	info, err := statObject(ctx, obj, o.Retries, o.StallTimeout)
+	info, err := statObject(ctx, obj, retryPolicy{o.Retries, o.StallTimeout, o.Notices})
 	if err != nil {
 		return result{}, err
 	}
@@ -168,11 +172,28 @@ func fetchError(ctx context.Context, err error, file *assemble.File) error {
 	return err
 }
 
+// retryPolicy is how patient statObject is, and where it says that it is waiting.
+type retryPolicy struct {
+	retries int
+	stall   time.Duration
+	notices io.Writer // nil: wait silently
+}
+
 // statObject sends the planning HEAD with the same patience as the ranged GETs: S3 may answer
-// a HEAD with 503 SlowDown too, and a server that never answers must not hang pget.
-func statObject(ctx context.Context, obj *s3http.Object, retries int, stall time.Duration) (planner.Object, error) {
+// a HEAD with 503 SlowDown too, and a server that never answers must not hang pget. Since
+// nothing else is on the screen yet, each retry is announced, so a wait is never silent.
+func statObject(ctx context.Context, obj *s3http.Object, p retryPolicy) (planner.Object, error) {
 	var info planner.Object
-	err := fetch.Retry(ctx, fetch.Options{Retries: retries, StallTimeout: stall, OnRetry: retryLogger(obj.Client.Log)},
+	logRetry := retryLogger(obj.Client.Log)
+	onRetry := func(r planner.Range, attempt int, err error) {
+		if logRetry != nil {
+			logRetry(r, attempt, err)
+		}
+		if p.notices != nil {
+			fmt.Fprintf(p.notices, "pget: %s; retrying (%d of %d)\n", oneLine(err.Error()), attempt, p.retries)
+		}
+	}
+	err := fetch.Retry(ctx, fetch.Options{Retries: p.retries, StallTimeout: p.stall, OnRetry: onRetry},
 		func(ctx context.Context) (err error) {
 			info, err = planner.Stat(ctx, obj)
 			return err

@@ -1,5 +1,5 @@
 // Command pget downloads one object from Amazon S3 or any S3-compatible store as many parallel
-// ranged GETs written in place, then verifies and renames it into place atomically.
+// ranged GETs written in place, then fsyncs and renames it into place atomically.
 //
 //	pget [flags] SOURCE [DEST]
 //	pget stat SOURCE
@@ -18,6 +18,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -25,14 +28,26 @@ import (
 
 // Exit codes.
 const (
-	exitOK          = 0
-	exitFailure     = 1
-	exitUsage       = 2
-	exitInterrupted = 130
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+	// A signal ends pget with 128 + its number: 130 for Ctrl-C, 143 for SIGTERM.
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+// version is set at build time with -ldflags "-X main.version=..."; otherwise it is the
+// module's version when built by go install, else "devel".
+var version = ""
+
+// pgetVersion is the version --version prints.
+func pgetVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
 
 func main() {
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
@@ -40,7 +55,7 @@ func main() {
 
 // run is main without the process exit, so tests can call it.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, caught, stop := notifyContext()
 	defer stop()
 	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, permuteArgs(app, args))
@@ -56,10 +71,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &ue):
 		return exitUsage
 	case ctx.Err() != nil:
-		return exitInterrupted
+		// 128 + the signal's number, as shells report a process a signal stopped.
+		return 128 + int(caught())
 	default:
 		return exitFailure
 	}
+}
+
+// notifyContext is a context that ends on SIGINT or SIGTERM, and a function that says which
+// signal ended it.
+func notifyContext() (ctx context.Context, caught func() syscall.Signal, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Int32
+	go func() {
+		select {
+		case s := <-sigs:
+			got.Store(int32(s.(syscall.Signal)))
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	caught = func() syscall.Signal {
+		if s := got.Load(); s != 0 {
+			return syscall.Signal(s)
+		}
+		return syscall.SIGINT
+	}
+	return ctx, caught, func() { signal.Stop(sigs); cancel() }
 }
 
 // usageError marks errors in what the user typed (exit 2).
@@ -72,7 +112,7 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 func newApp(stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:      "pget",
-		Usage:     "download an S3 object fast, in parallel ranges, resumable and verified",
+		Usage:     "download an S3 object fast, as parallel ranged GETs written in place",
 		UsageText: "pget [flags] SOURCE [DEST]\npget stat SOURCE\npget presign [--expires 1h] SOURCE\npget demo",
 		Description: `SOURCE is s3://bucket/key, an S3 https URL (https://bucket.s3.REGION.amazonaws.com/key or
 https://s3.REGION.amazonaws.com/bucket/key), or a presigned or plain https URL.
@@ -114,10 +154,17 @@ func commands() []*cli.Command {
 	return cmds
 }
 
-// onUsageError turns urfave's flag errors into one-line usage errors (exit 2), without the
-// help text urfave would print.
+// onUsageError turns urfave's flag errors into one-line usage errors (exit 2) that say what to
+// do, without the help text urfave would print.
 func onUsageError(_ *cli.Context, err error, _ bool) error {
-	return usageError{err.Error()}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return usagef("unknown flag %s; see pget --help", name)
+	}
+	if strings.Contains(msg, "-stall-timeout") || strings.Contains(msg, "-expires") {
+		msg += " (durations look like 90s, 5m or 1h30m)"
+	}
+	return usageError{msg + "; see pget --help"}
 }
 
 // oneLine keeps an error to one line so it never floods the terminal.

@@ -27,7 +27,8 @@ func presignCommand() *cli.Command {
 			if expires < time.Second || expires > sigv4.MaxPresignExpiry {
 				return usagef("--expires %s: want between 1s and 168h (7 days)", expires)
 			}
-			obj, err := s3OptionsFrom(c).open(c.Args().First())
+			o := s3OptionsFrom(c)
+			obj, err := o.open(c.Args().First())
 			if err != nil {
 				return err
 			}
@@ -36,8 +37,8 @@ func presignCommand() *cli.Command {
 			}
 			// A HEAD first: it fails early on a missing object or bad keys, and it moves obj to
 			// the bucket's real region, which the URL must be signed for.
-			if _, err := statObject(c.Context, obj, defaultRetries, defaultStallTimeout); err != nil {
-				return err
+			if _, err := statObject(c.Context, obj, retryPolicy{defaultRetries, defaultStallTimeout, c.App.ErrWriter}); err != nil {
+				return withHint(err, o)
 			}
 			creds, err := obj.Client.Credentials(c.Context)
 			if err != nil {

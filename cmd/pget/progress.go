@@ -27,6 +27,7 @@ func newProgress(w io.Writer, name string, total int64, show bool) *progress {
 		progressbar.OptionSetDescription(name),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowCount(),
+		progressbar.OptionUseIECUnits(true), // MiB and GiB, as the summary
 		progressbar.OptionShowTotalBytes(true),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetWidth(30),

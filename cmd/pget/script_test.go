@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -42,6 +43,7 @@ func TestScripts(t *testing.T) {
 			home := filepath.Join(env.WorkDir, "home")
 			env.Setenv("HOME", home)
 			env.Setenv("SIM", sim.URL())
+			env.Setenv("SIMHOST", strings.TrimPrefix(sim.URL(), "http://"))
 			env.Setenv("AWS_ENDPOINT_URL", sim.URL())
 			env.Setenv("AWS_ACCESS_KEY_ID", s3sim.DefaultAccessKeyID)
 			env.Setenv("AWS_SECRET_ACCESS_KEY", s3sim.DefaultSecretAccessKey)

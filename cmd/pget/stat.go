@@ -24,13 +24,14 @@ func statCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return usagef("stat takes one SOURCE, e.g. pget stat s3://bucket/key")
 			}
-			obj, err := s3OptionsFrom(c).open(c.Args().First())
+			o := s3OptionsFrom(c)
+			obj, err := o.open(c.Args().First())
 			if err != nil {
 				return err
 			}
-			info, err := statObject(c.Context, obj, c.Int("retries"), c.Duration("stall-timeout"))
+			info, err := statObject(c.Context, obj, retryPolicy{c.Int("retries"), c.Duration("stall-timeout"), c.App.ErrWriter})
 			if err != nil {
-				return err
+				return withHint(err, o)
 			}
 			printStat(c.App.Writer, obj.Loc.String(), info)
 			return nil
