@@ -30,6 +30,19 @@ func (e *existsError) Error() string {
 
 func (e *existsError) Unwrap() error { return ErrExists }
 
+// ErrBusy is returned by Create when another run holds the lock on the destination's partial
+// file: two runs writing one partial file would corrupt each other's download.
+var ErrBusy = errors.New("another pget is downloading to the destination")
+
+// busyError names the destination and the locked partial file; it is ErrBusy for errors.Is.
+type busyError struct{ dest, partial string }
+
+func (e *busyError) Error() string {
+	return "another pget is already downloading to " + e.dest + " (" + e.partial + " is locked)"
+}
+
+func (e *busyError) Unwrap() error { return ErrBusy }
+
 // Destination resolves the user's DEST for an object key: "" means the key's base name in the
 // current directory, a directory (existing, or written with a trailing slash) means DIR/base
 // name, "-" is ErrStdout. A key with no usable base name ("", "dir/", "..") is an error that

@@ -22,15 +22,33 @@ type File struct {
 
 	mu     sync.Mutex
 	f      *os.File
-	closed bool // f is closed (by Close or Commit)
+	locked bool // f carries this run's exclusive lock on the partial file
+	closed bool // f is closed (by Close or Commit), which also drops the lock
 	done   bool // committed
+}
+
+// sysCalls are the system operations Create needs, replaceable so tests can take the paths
+// (no lock support, a failed reservation) that a test machine cannot produce on demand.
+type sysCalls struct {
+	lock        func(*os.File) (lockResult, error)
+	preallocate func(*os.File, int64) error
 }
 
 // Create makes the partial file beside dest (same directory, so the rename is atomic),
 // preallocated to size (fallocate where the filesystem supports it, else truncate). It fails
 // with ErrExists (wrapped, naming the path) when dest exists and !opts.Force, creating
 // nothing. An existing partial file is replaced (resume comes later).
+//
+// On Unix the File holds an exclusive flock on the partial file until Close or Commit, so a
+// second run to the same dest fails with ErrBusy (wrapped, naming both paths) and leaves the
+// first run's partial file untouched. Elsewhere (Windows) there is no lock and two runs to one
+// dest must be avoided by the user.
 func Create(dest string, size int64, opts Options) (*File, error) {
+	return create(dest, size, opts, sysCalls{lock: lockFile, preallocate: preallocate})
+}
+
+// create is Create with the system calls given.
+func create(dest string, size int64, opts Options, sys sysCalls) (*File, error) {
 	if size < 0 {
 		return nil, fmt.Errorf("cannot create %s with negative size %d", dest, size)
 	}
@@ -46,18 +64,35 @@ func Create(dest string, size int64, opts Options) (*File, error) {
 		return nil, fmt.Errorf("check destination: %w", err)
 	}
 	a := &File{dest: dest, force: opts.Force}
-	f, err := os.OpenFile(a.PartialPath(), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("create partial file: %w", err)
+	f, res, err := openPartial(a.PartialPath(), sys.lock)
+	switch {
+	case err != nil:
+		return nil, err
+	case res == lockBusy:
+		return nil, &busyError{dest: dest, partial: a.PartialPath()}
 	}
-	if err := preallocate(f, size); err != nil {
-		// An empty partial file is of no use to a later run; do not leave it behind.
-		f.Close()
-		os.Remove(a.PartialPath())
+	a.f, a.locked = f, res == lockHeld
+	// Only now, with the file ours, may an earlier run's bytes go.
+	if err := f.Truncate(0); err != nil {
+		a.abandon()
+		return nil, fmt.Errorf("clear old %s: %w", a.PartialPath(), err)
+	}
+	if err := sys.preallocate(f, size); err != nil {
+		a.abandon()
 		return nil, fmt.Errorf("reserve %d bytes for %s: %w", size, a.PartialPath(), err)
 	}
-	a.f = f
 	return a, nil
+}
+
+// abandon closes a partial file that Create could not set up. An empty partial file is of no
+// use to a later run, so it goes too, but only while the lock proves it is this run's: without
+// the lock the name may already belong to another run.
+func (f *File) abandon() {
+	if f.locked {
+		os.Remove(f.PartialPath())
+	}
+	f.f.Close()
+	f.closed = true
 }
 
 // checkDir says clearly when the destination's directory is missing, rather than letting
@@ -82,8 +117,8 @@ func (f *File) WriteAt(p []byte, off int64) (int, error) {
 }
 
 // Commit fsyncs the partial file, renames it onto the destination (refusing to replace one that
-// appeared meanwhile unless Force) and fsyncs the directory. After a failed Commit the partial
-// file stays where it is.
+// appeared meanwhile unless Force) and fsyncs the directory; it closes the file, releasing the
+// lock. After a failed Commit the partial file stays where it is.
 func (f *File) Commit() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -93,11 +128,17 @@ func (f *File) Commit() error {
 	case f.closed:
 		return fmt.Errorf("%s was abandoned (closed) and cannot be committed", f.PartialPath())
 	}
-	serr := f.f.Sync()
-	cerr := f.f.Close()
-	f.closed = true
-	if err := errors.Join(serr, cerr); err != nil {
+	if err := f.f.Sync(); err != nil {
+		f.closeFile()
 		return fmt.Errorf("flush %s to disk: %w", f.PartialPath(), err)
+	}
+	// With the lock, rename while still holding it: closing first would let another run lock
+	// and truncate the finished file in the moment before the rename. Without it, close first,
+	// as systems that cannot rename an open file (Windows) need.
+	if !f.locked {
+		if err := f.closeFile(); err != nil {
+			return fmt.Errorf("flush %s to disk: %w", f.PartialPath(), err)
+		}
 	}
 	var err error
 	if f.force {
@@ -106,25 +147,34 @@ func (f *File) Commit() error {
 		err = renameNoReplace(f.PartialPath(), f.dest)
 	}
 	if err != nil {
+		f.closeFile()
 		return err
 	}
 	f.done = true
+	if err := f.closeFile(); err != nil {
+		return fmt.Errorf("%s is complete, but closing it failed: %w", f.dest, err)
+	}
 	if err := syncDir(filepath.Dir(f.dest)); err != nil {
 		return fmt.Errorf("%s is complete, but flushing its directory failed: %w", f.dest, err)
 	}
 	return nil
 }
 
-// Close abandons the download: it closes the partial file and leaves it in place. It is safe
-// to call after Commit and more than once.
-func (f *File) Close() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// closeFile closes f's file, and with it drops the lock, once; the caller holds f.mu.
+func (f *File) closeFile() error {
 	if f.closed {
 		return nil
 	}
 	f.closed = true
 	return f.f.Close()
+}
+
+// Close abandons the download: it closes the partial file, which releases the lock, and leaves
+// it in place. It is safe to call after Commit and more than once.
+func (f *File) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closeFile()
 }
 
 // Path is the destination, where Commit puts the finished file.

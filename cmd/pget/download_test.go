@@ -100,3 +100,32 @@ func generated(seed, size int64) []byte {
 	s3sim.Generate(seed, 0, b)
 	return b
 }
+
+// TestSecondRunToSameDestIsRefused holds the first download inside its first GET and starts a
+// second to the same DEST: the second must refuse, and the first must finish intact.
+func TestSecondRunToSameDestIsRefused(t *testing.T) {
+	const size = 3 << 20
+	inside, release := make(chan struct{}), make(chan struct{})
+	sim := startSim(t, netsim.Profile{}, func(sim *s3sim.Server) {
+		sim.PutGenerated("bkt", "obj.bin", size, 1)
+		sim.OnGet("bkt", "obj.bin", 1, func() { close(inside); <-release })
+	})
+	dest := filepath.Join(t.TempDir(), "obj.bin")
+	first := make(chan error, 1)
+	go func() {
+		opts := demoDownload(sim, "bkt", "obj.bin", dest, 1, true, nil)
+		opts.ChunkSize = 1 << 20
+		_, err := download(context.Background(), opts)
+		first <- err
+	}()
+	<-inside
+	_, err := download(context.Background(), demoDownload(sim, "bkt", "obj.bin", dest, 1, true, nil))
+	close(release)
+	if want := "another pget is already downloading to " + dest; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("second run: %v, want %q", err, want)
+	}
+	if err := <-first; err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	requireSameBytes(t, dest, generated(1, size))
+}
