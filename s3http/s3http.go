@@ -23,7 +23,8 @@ import (
 // bucket really is and Object.Head moves there.
 const DefaultRegion = "us-east-1"
 
-// Client sends signed requests. The zero value is not usable: set HTTP. A Client is safe for
+// Client sends signed requests. The zero value is not usable: set HTTP, and do not change it
+// once requests have been sent. A Client is safe for
 // concurrent use and must not be copied after first use.
 type Client struct {
 	HTTP *http.Client
@@ -44,6 +45,10 @@ type Client struct {
 	// signers holds one Signer per region so that each keeps its derived-key cache.
 	mu      sync.Mutex
 	signers map[string]*sigv4.Signer
+
+	// signedHTTP is HTTP that never follows redirects, made once on first use.
+	signedOnce sync.Once
+	signedHTTP *http.Client
 }
 
 // Do signs (when loc is signed and Credentials is set) and sends a request for loc.
@@ -59,9 +64,7 @@ func (c *Client) Do(ctx context.Context, method string, loc endpoint.Location, h
 	}
 	hc := c.HTTP
 	if loc.Signed() {
-		cp := *c.HTTP
-		cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-		hc = &cp
+		hc = c.noRedirects()
 	}
 	start := c.now()
 	c.Requests.Add(1)
@@ -127,6 +130,17 @@ func (c *Client) newRequest(ctx context.Context, method string, loc endpoint.Loc
 		return nil, fmt.Errorf("sign %s request for %s: %w", method, loc.String(), err)
 	}
 	return req, nil
+}
+
+// noRedirects returns HTTP with redirects turned off, sharing its transport (and so its
+// connections). HTTP must not change after the first request.
+func (c *Client) noRedirects() *http.Client {
+	c.signedOnce.Do(func() {
+		cp := *c.HTTP
+		cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		c.signedHTTP = &cp
+	})
+	return c.signedHTTP
 }
 
 // signer returns the Client's Signer for region, making it on first use.
